@@ -6,6 +6,7 @@ with the same dictionary and runs far faster; `tests/nlp/test_segment.py` holds 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -15,6 +16,11 @@ import rjieba
 from nlp.text import normalise
 
 _USERDICT = "userdict.txt"
+# Runs of ASCII outside the dictionary: jieba splits them with this rule (finalseg's re_skip); jieba-rs
+# differs on some ("A-CDM", "2024-03-05" whole; "1.0%" in two), so such runs are re-split the jieba way.
+_ASCII = re.compile(r"^[a-zA-Z0-9+#&._%-]+$")  # the ASCII part of jieba's re_han_default
+_HAS_ASCII_RUN = re.compile(r"[a-zA-Z0-9+#&._%-]{2}")
+_JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
 def user_dictionary() -> list[tuple[str, int, str]]:
@@ -42,8 +48,24 @@ def tokenizer() -> rjieba.Jieba:
 
 
 def cut(text: str) -> list[str]:
-    """Segment already-normalised text into words (jieba's default mode with HMM)."""
-    return tokenizer().cut(text)
+    """Segment already-normalised text into words, exactly as jieba's default mode with HMM does."""
+    jb = tokenizer()
+    words = jb.cut(text)
+    if not _HAS_ASCII_RUN.search(text):
+        return words
+    out: list[str] = []
+    run: list[str] = []
+    for w in words:
+        if _ASCII.match(w) and (len(w) == 1 or not jb.has_word(w)):
+            run.append(w)
+            continue
+        if run:
+            out.extend(p for p in _JIEBA_SKIP.split("".join(run)) if p)
+            run = []
+        out.append(w)
+    if run:
+        out.extend(p for p in _JIEBA_SKIP.split("".join(run)) if p)
+    return out
 
 
 def tokenize(text: str) -> list[str]:
