@@ -32,7 +32,7 @@ print(n)
 def make_input(path: Path, n: int) -> None:
     texts = []
     for f in sorted((ROOT / "data" / "corpus").glob("*.jsonl")):
-        texts += [json.loads(line) for line in open(f, encoding="utf-8") if line.strip()]
+        texts += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     with open(path, "w", encoding="utf-8") as out:
         for i, rec in enumerate(islice(cycle(texts), n)):
             out.write(json.dumps({"id": f"b{i}", "text": rec["text"], "source": rec.get("source")}, ensure_ascii=False) + "\n")
@@ -52,7 +52,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         inp, out = Path(d) / "in.jsonl", Path(d) / "out.jsonl"
         make_input(inp, args.notes)
-        chars = sum(len(json.loads(line)["text"]) for line in open(inp, encoding="utf-8"))
+        chars = sum(len(json.loads(line)["text"]) for line in inp.read_text(encoding="utf-8").splitlines())
         best: dict[str, float] = {}
         for _ in range(args.repeat):  # alternate, keep each one's best run
             runs = {

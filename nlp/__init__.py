@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import Any
 
 from nlp.rules import RuleHit, find_urgent_signs, is_urgent
-# SCRUB-PENDING from nlp.scrub import PLACEHOLDERS, PiiSpan, ScrubResult, scrub, scrub_many
+from nlp.scrub import PLACEHOLDERS, PiiSpan, ScrubResult, scrub, scrub_many
 from nlp.segment import cut, tokenize
 from nlp.tagger import ConcernTag, ModelError, NoteTags, Tagger, load_tagger, read_metadata
 from nlp.taxonomy import CONCERNS, RISKS, SENTIMENTS, TAXONOMY, TAXONOMY_VERSION

@@ -1,7 +1,7 @@
 """Analyzers shared by training (scikit-learn vectorizers) and serving (the compact model).
 
 Each feature block has an analyzer on raw text (what the scikit-learn vectorizer calls) and the same on text
-that `normalise` has already been applied to (what the compact model calls, normalising once per note).
+that `prepare` has already been applied to (what the compact model calls, preparing each note once).
 Kept free of scikit-learn imports so that the served tagger starts fast.
 """
 
@@ -18,10 +18,15 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 _PUNCT = re.compile(r"^[\W_]+$")
 
 
+def prepare(text: str) -> str:
+    """Normalise and lower-case a text once; every normalised_* analyzer takes its result."""
+    return normalise(text).lower()
+
+
 @lru_cache(maxsize=8)
 def _words(doc: str) -> tuple[str, ...]:
     match = _PUNCT.match
-    return tuple(w.lower() for w in cut(doc) if not match(w))
+    return tuple([w for w in cut(doc) if not match(w)])
 
 
 def normalised_word_ngrams(doc: str) -> list[str]:
@@ -34,7 +39,7 @@ def normalised_word_ngrams(doc: str) -> list[str]:
 
 def normalised_char_ngrams(doc: str) -> list[str]:
     """Character unigrams and bigrams of normalised text (runs of white space count as one)."""
-    doc = _WHITE_SPACES.sub(" ", doc).lower()
+    doc = _WHITE_SPACES.sub(" ", doc)
     grams = list(doc)
     grams.extend([doc[i : i + 2] for i in range(len(doc) - 1)])
     return grams
@@ -42,12 +47,12 @@ def normalised_char_ngrams(doc: str) -> list[str]:
 
 def word_ngrams(text: str) -> list[str]:
     """Word unigrams and bigrams of raw text (the 'word' block)."""
-    return normalised_word_ngrams(normalise(text))
+    return normalised_word_ngrams(prepare(text))
 
 
 def char_ngrams(text: str) -> list[str]:
     """Character unigrams and bigrams of raw text (the 'char' block)."""
-    return normalised_char_ngrams(normalise(text))
+    return normalised_char_ngrams(prepare(text))
 
 
 # block name -> (analyzer on raw text, analyzer on normalised text), in feature order

@@ -12,13 +12,13 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nlp.analyzers import BLOCKS
-from nlp.text import normalise
+from nlp.analyzers import BLOCKS, prepare
 
 ARRAYS_FILE = "weights.npz"
 VOCAB_FILE = "vocabulary.json"
@@ -113,33 +113,34 @@ class CompactModel:
     # -- scoring -----------------------------------------------------------------------------------------
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return the TF-IDF matrix of `texts` as CSR arrays (indptr, indices, data)."""
-        blocks = []
-        base = 0
-        for name, (_, analyzer) in BLOCKS.items():
-            vocab = self.vocabularies[name]
-            blocks.append((analyzer, vocab.get, base))
-            base += len(vocab)
-        cols: list[int] = []
+        analyzers = [analyzer for _, analyzer in BLOCKS.values()]
+        getters = [self.vocabularies[name].get for name in BLOCKS]
+        offsets = np.cumsum([0] + [len(self.vocabularies[name]) for name in BLOCKS])[:-1]
+        cols: list[int] = []  # vocabulary index, or -1 for a gram the model does not know
         counts: list[int] = []
-        block_ends: list[int] = []  # where each (text, block) run of columns ends
+        sizes: list[int] = []  # grams per (text, block)
         for text in texts:
-            doc = normalise(text)
-            for analyzer, get, offset in blocks:
-                found = [(j, n) for g, n in Counter(analyzer(doc)).items() if (j := get(g)) is not None]
-                cols.extend([offset + j for j, _ in found])
-                counts.extend([n for _, n in found])
-                block_ends.append(len(cols))
-        col_arr = np.asarray(cols, dtype=np.int32)
-        data = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * self.idf[col_arr]
-        ends = np.asarray(block_ends, dtype=np.int64)
-        starts = np.concatenate([[0], ends[:-1]])
-        sizes = ends - starts
+            doc = prepare(text)
+            for analyzer, get in zip(analyzers, getters, strict=True):
+                gram_counts = Counter(analyzer(doc))
+                cols.extend(map(get, gram_counts, repeat(-1)))
+                counts.extend(gram_counts.values())
+                sizes.append(len(gram_counts))
+        n_blocks = len(analyzers)
+        raw_cols = np.asarray(cols, dtype=np.int64)
+        size_arr = np.asarray(sizes, dtype=np.int64)
+        known = raw_cols >= 0
+        run_of = np.repeat(np.arange(len(sizes)), size_arr)  # (text, block) run of every gram
+        col_arr = (raw_cols + offsets[run_of % n_blocks])[known].astype(np.int32)
+        data = (1.0 + np.log(np.asarray(counts, dtype=np.float32)[known])) * self.idf[col_arr]
+        run = np.bincount(run_of[known], minlength=len(sizes))  # known grams per run
+        ends = np.cumsum(run)
+        starts = ends - run
         if len(data):
-            sq = np.zeros(len(ends), dtype=np.float64)
-            nonempty = sizes > 0
+            sq = np.zeros(len(run), dtype=np.float64)
+            nonempty = run > 0
             sq[nonempty] = np.add.reduceat(data.astype(np.float64) ** 2, starts[nonempty])
-            data = data / np.repeat(np.sqrt(sq), sizes)
-        n_blocks = len(blocks)
+            data = data / np.repeat(np.sqrt(sq), run)
         indptr = np.concatenate([[0], ends[n_blocks - 1 :: n_blocks]]).astype(np.int32)
         return indptr, col_arr, data.astype(np.float32)
 

@@ -30,7 +30,7 @@ def _sentiment_estimator() -> LogisticRegression:
 
 
 def _risk_estimator() -> LogisticRegression:
-    return LogisticRegression(C=6.0, class_weight="balanced", max_iter=3000, random_state=SEED)
+    return LogisticRegression(C=20.0, class_weight="balanced", max_iter=3000, random_state=SEED)
 
 
 @dataclass

@@ -87,6 +87,11 @@ class Tagger:
         self.metadata = metadata
         self.version: str = str(metadata.get("model_version", "unknown"))
         self._urgent_col = model.risk_classes.index("urgent")
+        # features that may serve as evidence: words (people read words), not bare function words
+        n_words = model.n_words
+        self._evidence_ok = np.array(
+            [i < n_words and _readable(label) for i, label in enumerate(model.feature_labels)], dtype=bool
+        )
         self._watch_col = model.risk_classes.index("watch")
 
     def predict(self, texts: Sequence[str], sources: Sequence[str | None] | None = None) -> list[NoteTags]:
@@ -133,12 +138,11 @@ class Tagger:
     ) -> dict[tuple[int, int], list[str]]:
         """Return, for every (row, concern) picked, the words whose features raised that concern most."""
         labels = self.model.feature_labels
-        n_words = self.model.n_words  # evidence comes from word features: people read words
         row_of = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-        is_word = indices < n_words
+        usable = self._evidence_ok[indices]
         found: dict[tuple[int, int], list[str]] = {}
         for j in np.flatnonzero(picked.any(axis=0)):
-            sel = picked[row_of, j] & is_word
+            sel = picked[row_of, j] & usable
             contrib = data[sel] * self.model.weights[indices[sel], j]
             keep = contrib > 0
             rows, cols, contrib = row_of[sel][keep], indices[sel][keep], contrib[keep]
@@ -147,14 +151,14 @@ class Tagger:
             # keep the first few of each row's run: enough for k words after dropping overlapping n-grams
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
             rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
-            head = rank < 3 * k
+            head = rank < k + 4
             rows_l, cols_l = rows[head].tolist(), cols[head].tolist()
             for r, c in zip(rows_l, cols_l, strict=True):
                 words = found.setdefault((r, int(j)), [])
                 if len(words) >= k:
                     continue
                 word = labels[c]
-                if _readable(word) and not any(word in w or w in word for w in words):
+                if not any(word in w or w in word for w in words):
                     words.append(word)
         return found
 

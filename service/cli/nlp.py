@@ -102,14 +102,15 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_scrub(args: argparse.Namespace) -> int:
-    from nlp import scrub
+    from nlp import scrub_many
 
     try:
         with open(args.output, "w", encoding="utf-8") as out:
-            for row in _read_jsonl(args.input, ("id", "text")):
-                result = scrub(row["text"])
-                pii = [{"start": s.start, "end": s.end, "type": s.type} for s in result.spans]
-                out.write(json.dumps({"id": row["id"], "text": result.text, "pii": pii}, ensure_ascii=False) + "\n")
+            for batch in _chunks(_read_jsonl(args.input, ("id", "text")), CHUNK):
+                for row, result in zip(batch, scrub_many([r["text"] for r in batch]), strict=True):
+                    pii = [{"start": s.start, "end": s.end, "type": s.type} for s in result.spans]
+                    line = {"id": row["id"], "text": result.text, "pii": pii}
+                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
     except (InputError, OSError) as exc:
         return _fail(str(exc))
     return 0

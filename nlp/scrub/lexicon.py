@@ -1,0 +1,63 @@
+"""Word lists of the scrubber, loaded once from `nlp/data/pii/` through importlib.resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+def _words(name: str) -> list[str]:
+    """Return the whitespace-separated words of a packaged list, skipping `#` comments."""
+    text = resources.files("nlp").joinpath("data", "pii", name).read_text(encoding="utf-8")
+    words: list[str] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.extend(line.split())
+    return words
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    titles: tuple[str, ...]
+    title_set: frozenset[str]
+    cues_after: tuple[str, ...]
+    cues_before: tuple[str, ...]
+    weak_labels: frozenset[str]
+    given_chars: frozenset[str]
+    given_strong: tuple[str, ...]
+    given_weak: frozenset[str]
+    not_names: frozenset[str]
+    dict_nr_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Return the scrubber's word lists (built once per process)."""
+    given = _words("given_names.txt")
+    strong: list[str] = []
+    weak: list[str] = []
+    target = strong
+    for word in given:
+        if word == "weak:":
+            target = weak
+            continue
+        target.append(word)
+    by_length = lambda words: tuple(sorted(set(words), key=lambda w: (-len(w), w)))  # noqa: E731
+    return Lexicon(
+        surnames=frozenset(w for w in _words("surnames.txt") if len(w) == 1),
+        compound_surnames=frozenset(_words("compound_surnames.txt")),
+        titles=by_length(_words("titles.txt")),
+        title_set=frozenset(_words("titles.txt")),
+        cues_after=by_length(_words("cues_after.txt")),
+        cues_before=by_length(_words("cues_before.txt") + _words("weak_labels.txt")),
+        weak_labels=frozenset(_words("weak_labels.txt")),
+        given_chars=frozenset("".join(_words("given_chars.txt"))),
+        given_strong=by_length(strong),
+        given_weak=frozenset(weak),
+        not_names=frozenset(w for w in _words("not_names.txt") if len(w) >= 2),
+        dict_nr_words=frozenset(_words("dict_nr_words.txt")),
+    )
