@@ -18,10 +18,25 @@ def _words(name: str) -> list[str]:
     return words
 
 
+def _sections(name: str) -> dict[str, list[str]]:
+    """Return the words of a packaged list by section: "" before any "weak:"/"rare:" marker, then each marker."""
+    sections: dict[str, list[str]] = {"": []}
+    target = sections[""]
+    for word in _words(name):
+        if word.endswith(":") and len(word) > 1:
+            target = sections.setdefault(word[:-1], [])
+            continue
+        target.append(word)
+    return sections
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     surnames: frozenset[str]
+    weak_surnames: frozenset[str]
+    rare_surnames: frozenset[str]
     compound_surnames: frozenset[str]
+    strong_compounds: frozenset[str]
     titles: tuple[str, ...]
     title_set: frozenset[str]
     cues_after: tuple[str, ...]
@@ -37,19 +52,20 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Return the scrubber's word lists (built once per process)."""
-    given = _words("given_names.txt")
-    strong: list[str] = []
-    weak: list[str] = []
-    target = strong
-    for word in given:
-        if word == "weak:":
-            target = weak
-            continue
-        target.append(word)
+    given = _sections("given_names.txt")
+    strong = given[""]
+    weak = given.get("weak", [])
+    surnames = _sections("surnames.txt")
+    single = frozenset(w for w in surnames[""] + surnames.get("rare", []) if len(w) == 1)
+    compounds = _sections("compound_surnames.txt")
+    weak_compounds = frozenset(compounds.get("weak", []))
     by_length = lambda words: tuple(sorted(set(words), key=lambda w: (-len(w), w)))  # noqa: E731
     return Lexicon(
-        surnames=frozenset(w for w in _words("surnames.txt") if len(w) == 1),
-        compound_surnames=frozenset(_words("compound_surnames.txt")),
+        surnames=single,
+        weak_surnames=frozenset(w for w in surnames.get("weak", []) if len(w) == 1) - single,
+        rare_surnames=frozenset(w for w in surnames.get("rare", []) if len(w) == 1),
+        compound_surnames=frozenset(compounds[""]) | weak_compounds,
+        strong_compounds=frozenset(compounds[""]) - weak_compounds,
         titles=by_length(_words("titles.txt")),
         title_set=frozenset(_words("titles.txt")),
         cues_after=by_length(_words("cues_after.txt")),

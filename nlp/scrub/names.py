@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from nlp.scrub.lexicon import Lexicon, lexicon
-from nlp.segment import tag
+from nlp.segment import tag, tokenizer
 
 _CJK = "\u4e00-\u9fff"
 _HAS_CJK = re.compile(f"[{_CJK}]")
@@ -32,6 +32,46 @@ _NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "nz"})
 # Single-character verbs and prepositions that jieba glues to a following surname (由何书记, 找钱科长).
 _GLUE = frozenset("找让请叫由问陪")
 _SPEECH = frozenset({"说", "反映", "表示", "提出", "认为", "提到", "谈到", "介绍", "建议", "坦言", "本人"})
+# What may stand between a list of names and its speech verb: 张三、李四两人都反映, 王五也说.
+_FILLERS = (
+    "两位同志",
+    "三位同志",
+    "几位同志",
+    "两名职工",
+    "两人",
+    "二人",
+    "三人",
+    "几人",
+    "两位",
+    "三位",
+    "等人",
+    "都",
+    "也",
+    "均",
+    "还",
+    "又",
+    "则",
+    "就",
+    "一致",
+    "一起",
+    "共同",
+    "同时",
+    "分别",
+    "先后",
+    "曾",
+)
+_FILLER_ENDS = frozenset(f[-1] for f in _FILLERS)
+# Characters of Uyghur, Kazakh, Mongolian, Tibetan and Yi names in Chinese transliteration, and the telling ones.
+_TRANSLIT = frozenset(
+    "阿艾爱安敖奥巴拜班宝保贝比毕别波博布才查朝其达丹旦德迪顿多额恩尔法甫嘎噶盖戈格根贡古哈海汗罕合赫呼胡"
+    "吉加嘉杰江金卡凯坎克肯库拉兰朗勒力丽里琳伦罗洛玛买麦满曼孟米敏莫姆木穆那纳娜乃尼努帕佩普齐钦琴"
+    "曲热仁日茹萨赛桑森沙莎什斯苏索塔泰坦特提图吐托瓦旺维乌吾西希夏欣雅亚央耶叶伊依尤玉扎珍卓孜宗祖"
+    "次措呷惹毅且果荪增达娃顿珠边别谢衣牙则娅皮"
+)
+_BEFORE_NAME = frozenset("与和同跟找对据的了是在让叫请给")
+_TRANSLIT_TELLING = frozenset("尔孜吐买提汗罕娜娅扎卓玛措嘎噶呷惹曼努丽格勒图斯琴敖萨吾甫依荪娃珠艾克热")
+# Tags of a word that can be a name in its own right (陆地/n after 员工 and before 反映), not an adverb (陆续/d).
+_NOUNISH = frozenset({"n", "nr", "nrfg", "nrt", "nz", "ns", "ng", "nt"})
 # Surname characters that are also suffixes of units (动车段, 检修班, 作业区): before a title they must
 # follow a clause boundary or a function word, not another word.
 _UNIT = frozenset("段班区车站所厂井房包组队部科处局院矿场库港")
@@ -56,6 +96,7 @@ _PLACE_NEXT = re.compile(
 _LATIN_NAME = re.compile(
     r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=先生|女士|小姐|同志|博士|教授|说|反映|表示)"
 )
+_UPPER = re.compile("[A-Z][a-z]")
 _A_GIVEN = (
     "强明亮芳华珍红伟龙辉杰军勇英美玲丽娟梅兰霞宝福贵根海峰波东坤飞星荣成发旺财水花彬斌光松文武建国平生祥"
 )
@@ -91,13 +132,16 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "cue_after": re.compile(alt(lx.cues_after)),
         "cue_before": re.compile(f"(?:{alt(lx.cues_before)})[:：]? ?(?=[{_CJK}])"),
         "talk": re.compile(
-            f"(?:与|和|同|跟|找|约|对)([{_CJK}]{{2,4}}?)(?:同志)?(?:进行了?)?(?:谈话|谈心|交心|交流|沟通|面谈)"
+            f"(?:与|和|同|跟|找|约|对)([{_CJK}]{{2,7}}?)(?:同志)?(?:进行了?)?(?:(?:谈话|谈心|交心|交流|沟通|面谈|聊聊|谈(?=[，。；、,;了过]|一次|一谈)))"
         ),
         "paren": re.compile(f"[（(]([{_CJK}{_DOTS}]{{2,8}})[）)]"),
         "nick": re.compile(f"[小老][{_NICK_SURNAMES}]|阿[{_A_GIVEN}]"),
         "given": re.compile(f"{parts}(?:{parts})*"),  # not (?:…)+, which re cannot prefix-scan
         "given_strong": re.compile(alt(lx.given_strong)),
         "dot": re.compile(f"[{_CJK}][{_DOTS}][{_CJK}]"),
+        "label_end": re.compile(f"(?:{alt(lx.cues_before)})[:：]? ?$"),
+        # A rare surname or an unambiguous compound one: a name even without a cue (隗建平的, 与端木晴).
+        "plain": re.compile(alt(sorted(lx.strong_compounds | lx.rare_surnames))),
     }
 
 
@@ -148,8 +192,9 @@ def _surname_len(s: str, lx: Lexicon) -> int:
 
 
 def _given_part(s: str, lx: Lexicon) -> bool:
-    """Return whether `s` starts with a known minority or transliterated name part."""
-    return _patterns()["given_strong"].match(s) is not None
+    """Return whether `s` is made of known minority or transliterated name parts, one of them strong."""
+    pt = _patterns()
+    return pt["given_strong"].match(s) is not None and pt["given"].fullmatch(s) is not None
 
 
 def _chinese_name(
@@ -164,6 +209,17 @@ def _chinese_name(
     if start not in doc.starts and not anchored:
         return False
     k = 2 if c[:2] in lx.compound_surnames else (1 if c[:1] in lx.surnames else 0)
+    if (
+        k == 0
+        and level >= 1
+        and c[:1] in lx.weak_surnames
+        and lx.given_chars.issuperset(c[1:])
+        and not _inside_word(doc, start, 1)
+        and not tokenizer().has_word(c[:2])  # 家庭, 双方, 后勤
+    ):
+        k = 1  # 有, 后, 东 are surnames too, but only in a strong context (谈话对象：有志刚)
+    if k == 2 and level == 0 and c[:2] not in lx.strong_compounds and len(c) < 4:
+        return False  # 东方红, 第五工区: a weak compound surname needs a cue or a two-character given name
     if k == 0 or not k < len(c) <= k + 2 or (c in lx.not_names and level < 2) or c in lx.title_set:
         return False
     given = c[k:]
@@ -187,7 +243,8 @@ def _chinese_name(
     i = doc.index_at(start)
     in_dict = i >= 0 and doc.words[i] in lx.dict_nr_words
     return cued and (
-        k == 2 or (doc.name_signal(start, k) and not dict_prefix and not (in_dict and level == 0))
+        (k == 2 and c[:2] in lx.strong_compounds)
+        or (doc.name_signal(start, k) and not dict_prefix and not (in_dict and level == 0))
     )
 
 
@@ -201,13 +258,30 @@ def _inside_word(doc: _Doc, start: int, k: int) -> bool:
 def _first_chars() -> frozenset[str]:
     """Return the characters a name can start with: surnames and the first characters of listed names."""
     lx = lexicon()
-    return frozenset([*lx.surnames, *(w[0] for w in lx.compound_surnames), *(w[0] for w in lx.given_strong)])
+    return frozenset(
+        [
+            *lx.surnames,
+            *lx.weak_surnames,
+            *(w[0] for w in lx.compound_surnames),
+            *(w[0] for w in lx.given_strong),
+        ]
+    )
 
 
 def _name_before(
-    doc: _Doc, lx: Lexicon, p: int, *, cued: bool, speech: bool = False, comrade: bool = False
+    doc: _Doc,
+    lx: Lexicon,
+    p: int,
+    *,
+    cued: bool,
+    speech: bool = False,
+    comrade: bool = False,
+    floor: int = 0,
 ) -> tuple[int, int] | None:
-    """Return the span of a name ending at `p`, trying 4, 3 and 2 characters."""
+    """Return the span of a name ending at `p`, trying 4, 3 and 2 characters.
+
+    `floor` is the least context level (1 for a name listed next to a found one).
+    """
     n = doc.text
     first = _first_chars()
     for size in (4, 3, 2):
@@ -215,12 +289,56 @@ def _name_before(
         if s < 0 or s not in doc.starts or n[s] not in first:
             continue
         c = n[s:p]
-        level = 2 if comrade else (1 if speech and (s == 0 or n[s - 1] in _CLAUSE) else 0)
+        level = 2 if comrade else (1 if speech and (s == 0 or n[s - 1] in _CLAUSE) else floor)
+        if speech and level < 2 and _labelled(n, s):
+            # 员工金山说, 党员田野提出: a label before and a speech verb after. An ordinary word counts only
+            # when jieba reads it as a noun of its own (员工陆地反映, not 员工陆续反映).
+            i = doc.index_at(s)
+            nounish = i >= 0 and doc.words[i] == c and doc.tags[i] in _NOUNISH
+            level = 2 if c not in lx.not_names or nounish else max(level, 1)
         if _chinese_name(c, lx, doc, s, cued=cued, level=level) or (
             cued and c[:1] not in _FUNC and _known_given(c, lx, doc, s)
         ):
             return s, p
+    if speech or comrade:
+        return _transliterated_before(doc, lx, p)
     return None
+
+
+def _transliterated_before(doc: _Doc, lx: Lexicon, p: int) -> tuple[int, int] | None:
+    """Return the span of an unlisted transliterated name (吐尔洪江, 那木吉拉) that starts a clause before `p`.
+
+    Every character must be one that transliterations use, one of them a telling one (尔, 孜, 娜, 措, 呷 …),
+    and the run must not be a dictionary word (拉萨, 沙特).
+    """
+    n = doc.text
+    s = p
+    while s > 0 and p - s < 8 and n[s - 1] in _TRANSLIT:
+        s -= 1
+    while s < p - 2 and not (s == 0 or n[s - 1] in _CLAUSE or n[s - 1] in _BEFORE_NAME or _labelled(n, s)):
+        s += 1  # 与那木吉拉, 职工图尔贡: the run starts after a clause break, a preposition or a label
+    return (s, p) if _translit_ok(n[s:p], lx, n, s, doc) else None
+
+
+def _translit_ok(c: str, lx: Lexicon, n: str, s: int, doc: _Doc) -> bool:
+    """Return whether `c` reads as a transliterated name: telling characters, not a dictionary word."""
+    jb = tokenizer()
+    i = doc.index_at(s)
+    head_word = jb.has_word(c[:2]) and not (i >= 0 and doc.words[i] == c[:2] and doc.tags[i] in _NR)
+    return (
+        3 <= len(c) <= 8
+        and _TRANSLIT.issuperset(c)
+        and not _TRANSLIT_TELLING.isdisjoint(c)
+        and c not in lx.not_names
+        and not _not_name_at(n, s, lx, len(c))
+        and not jb.has_word(c)
+        and not (head_word and c[:2] not in lx.given_weak and not _given_part(c[:2], lx))
+    )
+
+
+def _labelled(n: str, s: int) -> bool:
+    """Return whether a label (职工, 党员, 同事, 谈话对象：) ends right before `s`."""
+    return _patterns()["label_end"].search(n, max(0, s - 8), s) is not None
 
 
 def _known_given(c: str, lx: Lexicon, doc: _Doc, start: int) -> bool:
@@ -264,7 +382,9 @@ def find_names(n: str) -> tuple[set[str], list[tuple[int, int]]]:
     _titled_names(doc, lx, pt, names, spans)
     _names_after_titles(doc, lx, pt, names)
     _nicknames(doc, lx, pt, names)
-    names.update(m.group() for m in _LATIN_NAME.finditer(n))
+    _plain_names(doc, lx, pt, names)
+    if _UPPER.search(n) is not None:
+        names.update(m.group() for m in _LATIN_NAME.finditer(n))
     _listed_names(doc, lx, pt, names)
     if names:
         _enumerated_names(doc, lx, names)
@@ -329,7 +449,10 @@ def _cued_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: s
     for m in pt["cue_after"].finditer(n):
         p = m.start()
         if p < 2 or (
-            n[p - 2] not in first and n[p - 3 : p - 2] not in first and n[p - 4 : p - 3] not in first
+            n[p - 2] not in first
+            and n[p - 3 : p - 2] not in first
+            and n[p - 4 : p - 3] not in first
+            and not (n[p - 1] in _FILLER_ENDS and m.group() in _SPEECH)
         ):
             continue  # cheap test: no name can start 2–4 characters before the cue
         cue = m.group()
@@ -337,7 +460,18 @@ def _cued_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: s
             j = bisect_right(doc.ends, p)  # the word holding the cue's first character
             if j >= len(doc.ends) or doc.ends[j] != m.end():
                 continue  # the cue must be a word or end one (华说), not start a longer word (成问题)
-        found = _name_before(doc, lx, p, cued=True, speech=cue in _SPEECH, comrade=cue == "同志")
+        speech = cue in _SPEECH
+        found = _name_before(doc, lx, p, cued=True, speech=speech, comrade=cue == "同志")
+        q = p
+        for _ in range(2):  # 余海洋两人都提出: look past what stands between the names and the verb
+            if found or not speech or n[q - 1] not in _FILLER_ENDS:
+                break
+            filler = next((f for f in _FILLERS if n.startswith(f, q - len(f))), None)
+            if filler is None:
+                break
+            q -= len(filler)
+            if q in doc.starts:
+                found = _name_before(doc, lx, q, cued=True, speech=True)
         if found and cue == "是" and found[1] - found[0] == 2 and not doc.name_signal(found[0], 0):
             continue  # 路全是泥: a weak cue needs jieba's name tag on a two-character name
         if found:
@@ -360,7 +494,13 @@ def _cued_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: s
         for m in pt[pattern].finditer(n):
             c = m.group(1)
             s = m.start(1)
-            if _chinese_name(c, lx, doc, s, cued=True, level=1) or _known_given(c, lx, doc, s) or _dotted(c):
+            anchored = pattern == "talk"  # 找江涛谈: jieba glues 找 to the name
+            if (
+                _chinese_name(c, lx, doc, s, cued=True, level=1, anchored=anchored)
+                or (_known_given(c, lx, doc, s) or (anchored and _given_part(c, lx) and c not in lx.not_names))
+                or _dotted(c)
+                or (anchored and _translit_ok(c, lx, n, s, doc))
+            ):
                 names.add(c)
 
 
@@ -390,7 +530,7 @@ def _titled_names(
             if full is not None and n[full[0]] not in _FUNC:
                 names.add(n[full[0] : full[1]])
                 continue
-        if p >= 2 and n[p - 2 : p] in lx.compound_surnames and p - 2 in doc.starts:
+        if p >= 2 and n[p - 2 : p] in lx.strong_compounds and p - 2 in doc.starts:
             spans.append((p - 2, p))
             continue
         ch = n[p - 1]
@@ -472,14 +612,82 @@ def _listed_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names:
         w = m.group()
         if w in lx.not_names or (m.start() not in doc.starts and not _surname_len(n[m.start() - 1 :], lx)):
             continue
+        if _not_name_at(n, m.start(), lx, len(w)):
+            continue
         strong = pt["given_strong"].search(w) is not None
         if strong or (len(w) >= 3 and w not in lx.given_weak):
-            names.add(w)
+            s, e = _widen(doc, pt, m.start(), m.end())
+            names.add(n[s:e])
     if any(d in n for d in _DOTS):
         for m in pt["dot"].finditer(n):
             span = _dotted_span(doc, m.start() + 1)
             if span is not None:
                 names.add(n[span[0] : span[1]])
+
+
+def _plain_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: set[str]) -> None:
+    """Add names after a rare or compound surname, which need no cue: 隗建平的母亲, 与端木晴谈话, 令狐建峰."""
+    n = doc.text
+    size = len(n)
+    for m in pt["plain"].finditer(n):
+        s, g = m.start(), m.end()
+        if not (_free_before(doc, s) or n[s - 1] in _GLUE) or g >= size:
+            continue
+        if not _given_char(n[g], lx):
+            continue
+        e = g + 1
+        # A second given-name character, unless a cue starts there (端木晴谈话, 令狐建峰反映).
+        if (
+            e < size
+            and _CJK_RUN.match(n[e])
+            and n[e] not in _NEXT_OK
+            and pt["cue_after"].match(n, e) is None
+            and (_given_char(n[e], lx) or _name_word(doc, g, e + 1))
+        ):
+            e += 1
+        if (
+            e < size
+            and e not in doc.starts
+            and _CJK_RUN.match(n[e])
+            and n[e] not in _NEXT_OK
+            and pt["cue_after"].match(n, e) is None
+        ):
+            continue  # the run goes on: not a name of its own
+        c = n[s:e]
+        if c in lx.not_names or _not_name_at(n, s, lx, len(c)) or _PLACE_NEXT.match(n, e) or _PLACE_NEXT.match(n, e - 1):
+            continue  # 上官镇, 佘山区
+        names.add(c)
+
+
+def _name_word(doc: _Doc, s: int, e: int) -> bool:
+    """Return whether jieba reads n[s:e] as one word tagged as a name (上官|文轩/nr)."""
+    i = doc.index_at(s)
+    return i >= 0 and doc.ends[i] == e and doc.tags[i] in _NR
+
+
+def _given_char(ch: str, lx: Lexicon) -> bool:
+    return ch in lx.given_chars and ch not in _FUNC and ch not in _STOP
+
+
+def _not_name_at(n: str, s: int, lx: Lexicon, least: int) -> bool:
+    """Return whether a word of the not-a-name list, of `least` characters or more, starts at `s` (格桑花, 栾树)."""
+    return any(n[s : s + size] in lx.not_names for size in range(max(least, 2), least + 4))
+
+
+def _widen(doc: _Doc, pt: dict[str, re.Pattern[str]], s: int, e: int) -> tuple[int, int]:
+    """Widen a listed name part over the transliterated characters around it (帕尔曼|古丽, 阿不都|瓦依提)."""
+    n = doc.text
+    left = s
+    while left > 0 and s - left < 4 and n[left - 1] in _TRANSLIT:
+        left -= 1
+    if left < s and not (left == 0 or n[left - 1] in _CLAUSE or n[left - 1] in _BEFORE_NAME or _labelled(n, left)):
+        left = s  # 喀什|古丽: the characters before belong to another word
+    right = e
+    while right < len(n) and right - e < 4 and n[right] in _TRANSLIT and pt["cue_after"].match(n, right) is None:
+        right += 1
+    if right > e and not (right == len(n) or right in doc.starts or n[right] in _CLAUSE):
+        right = e
+    return left, right
 
 
 def _enumerated_names(doc: _Doc, lx: Lexicon, names: set[str]) -> None:
@@ -494,7 +702,7 @@ def _enumerated_names(doc: _Doc, lx: Lexicon, names: set[str]) -> None:
                 if found:
                     names.add(n[found[0] : found[1]])
             if i >= 2 and n[i - 1] in "、和与及":
-                found = _name_before(doc, lx, i - 1, cued=True)
+                found = _name_before(doc, lx, i - 1, cued=True, floor=1 if n[i - 1] == "、" else 0)
                 if found:
                     names.add(n[found[0] : found[1]])
             i = n.find(name, e)

@@ -23,7 +23,17 @@ _EMAIL = re.compile(r"[A-Za-z0-9_%+\-][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Z
 
 _CTX_ID = re.compile(r"身份证|证件号|身份号|公民身份")
 _CTX_BANK = re.compile(r"银行卡|卡号|账号|帐号|账户|帐户|工资卡|储蓄卡|信用卡|借记卡|开户|银行")
-_CTX_PHONE = re.compile(r"电话|手机|座机|分机|热线|联系方式|号码|致电|拨打|[Tt][Ee][Ll]")
+# 号码 is a phone's context, but not in 发票号码, 订单号码 and the like.
+_CTX_PHONE = re.compile(
+    r"电话|手机|座机|分机|热线|联系方式|(?<!发票)(?<!票据)(?<!订单)(?<!运单)(?<!合同)(?<!工单)(?<!车牌)(?<!序列)号码"
+    r"|致电|拨打|[Tt][Ee][Ll]"
+)
+# A country code before a phone number: +86, (+86), 0086, +852, and a bare 86- before an area code.
+_COUNTRY = re.compile(
+    rf"(?<![0-9A-Za-z])(?:\((?:\+|00)?([0-9]{{1,3}})\)|\+([0-9]{{1,3}})|00(86|852|853|886)(?=[ (\-]|{_SEP})|(86)(?={_SEP}))"
+)
+_PHONE_PART = re.compile(rf"(?:{_SEP}|[()]){{0,3}}([0-9]{{1,8}})")
+_ZERO = re.compile(rf"{_SEP}?\(0\)")
 _CONTEXT_WIDTH = 12
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -186,6 +196,50 @@ def _scan_chunk(n: str, cs: int, ce: int, out: list[tuple[int, int, str]]) -> No
             i += 1
 
 
+def _international(n: str, out: list[tuple[int, int, str]]) -> None:
+    """Add phones written with a country code: +86-10-6521 7734, (+86) 139 1234 5678, 0086 21 5888 1234."""
+    for m in _COUNTRY.finditer(n):
+        code = next(g for g in m.groups() if g is not None)
+        bare = m.group(4) is not None
+        pos = m.end()
+        zero = _ZERO.match(n, pos)  # +86 (0)21 …: the trunk zero in brackets
+        if zero is not None:
+            pos = zero.end()
+        digits = ""
+        best = None
+        sizes: list[int] = []
+        while True:
+            part = _PHONE_PART.match(n, pos)
+            if part is None or len(digits) + len(part.group(1)) > 12:
+                break
+            digits += part.group(1)
+            sizes.append(len(part.group(1)))
+            pos = part.end()
+            if _country_number(code, digits, sizes, bare=bare):
+                best = pos
+        if best is None or (pos < len(n) and n[pos].isdigit() and best == pos):
+            continue
+        end = best
+        ext = _EXTENSION.match(n, end)
+        if ext is not None:
+            end = ext.end()
+        out.append((m.start(), end, "phone"))
+
+
+def _country_number(code: str, digits: str, sizes: list[int], *, bare: bool) -> bool:
+    """Return whether `digits` after country `code` read as a phone number of that country."""
+    if code == "86":
+        national = digits[1:] if digits[:1] == "0" else digits
+        if len(national) == 11 and _is_mobile(national):
+            return not bare or len(sizes) == 1 or sizes[0] == 3
+        # An area code of 2–3 digits (10, 21, 755) and a local number of 7–8 digits.
+        landline = national[:1] in "23456789" or national[:2] == "10"  # 10 is Beijing
+        return landline and 9 <= len(national) <= 11 and (not bare or 2 <= sizes[0] <= 4)
+    if bare:
+        return False
+    return 7 <= len(digits) <= 12 and (len(sizes) > 1 or len(digits) >= 8)
+
+
 def find_numbers(n: str) -> list[tuple[int, int, str]]:
     """Return (start, end, type) of phones, ID numbers, bank cards and e-mails in normalised text."""
     out: list[tuple[int, int, str]] = []
@@ -206,6 +260,8 @@ def find_numbers(n: str) -> list[tuple[int, int, str]]:
             )
             if kind is not None:
                 out.append((m.start(), m.end(), kind))
+    if "+" in n or "86" in n or "(" in n:
+        _international(n, out)
     for m in _CN_RUN.finditer(n):
         digits = m.group().translate(_CN_DIGITS)
         kind = _classify(digits, n, m.start(), False)
