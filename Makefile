@@ -31,6 +31,7 @@ run: $(MODEL)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(MODEL) lint
 	$(BIN)/python -m pytest -q

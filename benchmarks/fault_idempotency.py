@@ -12,6 +12,7 @@ usage: python benchmarks/fault_idempotency.py [--clients 8] [--notes 500] [--kil
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import sqlite3
 import sys
@@ -35,9 +36,12 @@ def run(clients: int, per_client: int, kills: int, database_url: str | None) -> 
         lock = threading.Lock()
         done = threading.Event()
         retries = [0]
+        kills_done = [0]
+
+        deadline = time.monotonic() + 600  # never hang: give up loudly after ten minutes
 
         def send(client: httpx.Client, key: str, note: dict) -> str:
-            while True:
+            while time.monotonic() < deadline:
                 try:
                     r = client.post("/api/v1/notes", json=note, headers=server.headers(key))
                 except httpx.HTTPError:
@@ -51,16 +55,15 @@ def run(clients: int, per_client: int, kills: int, database_url: str | None) -> 
                     time.sleep(0.05)
                     continue
                 raise RuntimeError(f"unexpected {r.status_code}: {r.text[:200]}")
+            raise TimeoutError(f"no answer for {key} within the deadline")
 
         def worker(k: int) -> None:
             with httpx.Client(base_url=server.url, timeout=30) as client:
                 for i in range(per_client):
                     key = f"fault-{k}-{i}"
                     note = payload[k * per_client + i]
-                    try:  # first attempt: the reply is "dropped"
+                    with contextlib.suppress(httpx.HTTPError):  # first attempt: its reply is "dropped"
                         client.post("/api/v1/notes", json=note, headers=server.headers(key))
-                    except httpx.HTTPError:
-                        pass
                     note_id = send(client, key, note)  # the retry, with the same key
                     with lock:
                         acked[key] = note_id
@@ -68,9 +71,10 @@ def run(clients: int, per_client: int, kills: int, database_url: str | None) -> 
         def killer() -> None:
             rng = random.Random(7)
             for _ in range(kills):
-                if done.wait(rng.uniform(2.0, 5.0)):
+                if done.wait(rng.uniform(1.5, 4.0)):
                     return
                 server.kill()
+                kills_done[0] += 1
                 time.sleep(0.3)
                 server.start()
 
@@ -99,7 +103,7 @@ def run(clients: int, per_client: int, kills: int, database_url: str | None) -> 
         acked_ids = {v.replace("-", "") for v in acked.values()}
         expected = clients * per_client
         lost = len(acked_ids - stored)
-        print(f"{clients} clients x {per_client} notes, {kills} SIGKILL restarts, {retries[0]} retries after errors, "
+        print(f"{clients} clients x {per_client} notes, {kills_done[0]} SIGKILL restarts, {retries[0]} retries after errors, "
               f"{elapsed:.1f} s")
         print(f"notes stored {len(ids)} (expected {expected}), distinct {len(stored)}, acknowledged {len(acked)}, "
               f"distinct acknowledged ids {len(acked_ids)}, acknowledged but lost {lost}")

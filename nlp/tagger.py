@@ -113,7 +113,10 @@ class Tagger:
         out: list[NoteTags] = []
         for i, text in enumerate(texts):
             row_scores = scores_rounded[i]
-            concerns = [ConcernTag(CONCERNS[j], row_scores[j], evidence.get((i, j), [])) for j in np.flatnonzero(picked[i])]
+            concerns = [
+                ConcernTag(CONCERNS[j], row_scores[j], evidence.get((i, j), []))
+                for j in np.flatnonzero(picked[i]).tolist()
+            ]
             concerns.sort(key=lambda c: -c.score)
             urgent_p = risk_p[i, self._urgent_col]
             watch_plus = urgent_p + risk_p[i, self._watch_col]
