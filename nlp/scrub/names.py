@@ -23,7 +23,10 @@ _HAS_CJK = re.compile(f"[{_CJK}]")
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _NR = frozenset({"nr", "nrfg", "nrt"})
 # Characters that never sit inside a given name in running text.
-_STOP = frozenset("的了是在有不也都就我你他她它们这那个被把给让从到着过吗呢吧啊呀么说及或上下里")
+_STOP = frozenset(
+    "的了是在有不也都就我你他她它们这那个被把给让从到着过吗呢吧啊呀么说及或上下里"
+    "忙调累做吃喝看听跑拿卖找问叫搞弄想要该很太更最没怎啥谁哪比"  # verbs, adverbs (季忙是忙, 普调了工资, 费比去年)
+)
 # Words that start a candidate but are far more often function words than surnames (和主任, 原书记).
 _FUNC = frozenset(
     "和与同跟向对把被给让叫找请由于在从将都也还又就才但是有为以及其或等这那每各该某原新全总时连干"
@@ -60,7 +63,10 @@ _FILLERS = (
     "先后",
     "曾",
 )
-_FILLER_ENDS = frozenset(f[-1] for f in _FILLERS)
+_FILLER_ENDS: dict[str, tuple[str, ...]] = {
+    end: tuple(sorted((f for f in _FILLERS if f[-1] == end), key=len, reverse=True))
+    for end in {f[-1] for f in _FILLERS}
+}
 # Characters of Uyghur, Kazakh, Mongolian, Tibetan and Yi names in Chinese transliteration, and the telling ones.
 _TRANSLIT = frozenset(
     "阿艾爱安敖奥巴拜班宝保贝比毕别波博布才查朝其达丹旦德迪顿多额恩尔法甫嘎噶盖戈格根贡古哈海汗罕合赫呼胡"
@@ -68,6 +74,7 @@ _TRANSLIT = frozenset(
     "曲热仁日茹萨赛桑森沙莎什斯苏索塔泰坦特提图吐托瓦旺维乌吾西希夏欣雅亚央耶叶伊依尤玉扎珍卓孜宗祖"
     "次措呷惹毅且果荪增达娃顿珠边别谢衣牙则娅皮"
 )
+_ORG_END = frozenset("科部处室局委办厅队站所院校司厂矿行")
 _BEFORE_NAME = frozenset("与和同跟找对据的了是在让叫请给")
 _TRANSLIT_TELLING = frozenset("尔孜吐买提汗罕娜娅扎卓玛措嘎噶呷惹曼努丽格勒图斯琴敖萨吾甫依荪娃珠艾克热")
 # Tags of a word that can be a name in its own right (陆地/n after 员工 and before 反映), not an adverb (陆续/d).
@@ -97,6 +104,7 @@ _LATIN_NAME = re.compile(
     r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=先生|女士|小姐|同志|博士|教授|说|反映|表示)"
 )
 _UPPER = re.compile("[A-Z][a-z]")
+_HAS_DOT = re.compile(f"[{_DOTS}]")
 _A_GIVEN = (
     "强明亮芳华珍红伟龙辉杰军勇英美玲丽娟梅兰霞宝福贵根海峰波东坤飞星荣成发旺财水花彬斌光松文武建国平生祥"
 )
@@ -135,7 +143,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             f"(?:与|和|同|跟|找|约|对)([{_CJK}]{{2,7}}?)(?:同志)?(?:进行了?)?(?:(?:谈话|谈心|交心|交流|沟通|面谈|聊聊|谈(?=[，。；、,;了过]|一次|一谈)))"
         ),
         "paren": re.compile(f"[（(]([{_CJK}{_DOTS}]{{2,8}})[）)]"),
-        "nick": re.compile(f"[小老][{_NICK_SURNAMES}]|阿[{_A_GIVEN}]"),
+        "nick": re.compile(f"[小老][{_NICK_SURNAMES}{''.join(sorted(lx.rare_surnames))}]|阿[{_A_GIVEN}]"),
         "given": re.compile(f"{parts}(?:{parts})*"),  # not (?:…)+, which re cannot prefix-scan
         "given_strong": re.compile(alt(lx.given_strong)),
         "dot": re.compile(f"[{_CJK}][{_DOTS}][{_CJK}]"),
@@ -153,12 +161,14 @@ class _Doc:
     def __init__(self, text: str) -> None:
         pairs = tag(text)
         self.text = text
-        words, tags = (list(x) for x in zip(*pairs, strict=True)) if pairs else ([], [])
+        words, tags = zip(*pairs, strict=True) if pairs else ((), ())
         self.words = words
         self.tags = tags
         ends = list(accumulate(map(len, words)))
         self.ends = ends
-        self.starts = frozenset([0, *ends])
+        starts = set(ends)
+        starts.add(0)
+        self.starts = starts
         self.named = [i for i, p in enumerate(tags) if p in _NAME_TAGS]
         self.nr = [i for i in self.named if tags[i] != "nz"]
 
@@ -258,14 +268,13 @@ def _inside_word(doc: _Doc, start: int, k: int) -> bool:
 def _first_chars() -> frozenset[str]:
     """Return the characters a name can start with: surnames and the first characters of listed names."""
     lx = lexicon()
-    return frozenset(
-        [
-            *lx.surnames,
-            *lx.weak_surnames,
-            *(w[0] for w in lx.compound_surnames),
-            *(w[0] for w in lx.given_strong),
-        ]
-    )
+    return frozenset([*lx.surnames, *(w[0] for w in lx.compound_surnames), *(w[0] for w in lx.given_strong)])
+
+
+@lru_cache(maxsize=1)
+def _first_chars_wide() -> frozenset[str]:
+    """Return `_first_chars()` and the weak surnames (有, 后, 东), which count only in a strong context."""
+    return _first_chars() | lexicon().weak_surnames
 
 
 def _name_before(
@@ -286,17 +295,20 @@ def _name_before(
     first = _first_chars()
     for size in (4, 3, 2):
         s = p - size
-        if s < 0 or s not in doc.starts or n[s] not in first:
+        if s < 0 or n[s] not in first:
             continue
+        glued = s not in doc.starts
+        if glued and not (speech and _labelled(n, s)):
+            continue  # 职工程浩然反映: jieba reads 工程, but a label ends before 程
         c = n[s:p]
         level = 2 if comrade else (1 if speech and (s == 0 or n[s - 1] in _CLAUSE) else floor)
-        if speech and level < 2 and _labelled(n, s):
+        if speech and level < 2 and (glued or _labelled(n, s)):
             # 员工金山说, 党员田野提出: a label before and a speech verb after. An ordinary word counts only
             # when jieba reads it as a noun of its own (员工陆地反映, not 员工陆续反映).
             i = doc.index_at(s)
             nounish = i >= 0 and doc.words[i] == c and doc.tags[i] in _NOUNISH
             level = 2 if c not in lx.not_names or nounish else max(level, 1)
-        if _chinese_name(c, lx, doc, s, cued=cued, level=level) or (
+        if _chinese_name(c, lx, doc, s, cued=cued, level=level, anchored=glued) or (
             cued and c[:1] not in _FUNC and _known_given(c, lx, doc, s)
         ):
             return s, p
@@ -312,6 +324,8 @@ def _transliterated_before(doc: _Doc, lx: Lexicon, p: int) -> tuple[int, int] | 
     and the run must not be a dictionary word (拉萨, 沙特).
     """
     n = doc.text
+    if p < 3 or n[p - 1] not in _TRANSLIT or n[p - 3] not in _TRANSLIT:
+        return None
     s = p
     while s > 0 and p - s < 8 and n[s - 1] in _TRANSLIT:
         s -= 1
@@ -379,8 +393,9 @@ def find_names(n: str) -> tuple[set[str], list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     _tagged_names(doc, lx, names, spans)
     _cued_names(doc, lx, pt, names)
-    _titled_names(doc, lx, pt, names, spans)
-    _names_after_titles(doc, lx, pt, names)
+    titles = list(pt["title"].finditer(n))  # one scan for both uses
+    _titled_names(doc, lx, titles, names, spans)
+    _names_after_titles(doc, lx, titles, names)
     _nicknames(doc, lx, pt, names)
     _plain_names(doc, lx, pt, names)
     if _UPPER.search(n) is not None:
@@ -434,6 +449,7 @@ def _tagged_names(doc: _Doc, lx: Lexicon, names: set[str], spans: list[tuple[int
             and prev not in _FUNC
             and len(w) <= 2
             and w not in lx.not_names
+            and w not in lx.title_set  # 隗|主任: the title rule masks the surname
             and lx.given_chars.issuperset(w)
         ):
             s = doc.word_start(i - 1)
@@ -442,43 +458,62 @@ def _tagged_names(doc: _Doc, lx: Lexicon, names: set[str], spans: list[tuple[int
                 names.add(c)
 
 
+def _may_end_name(n: str, p: int, first: frozenset[str]) -> bool:
+    """Return whether a name of 2–4 characters could end at `p` (cheap: its first character)."""
+    return p >= 2 and (n[p - 2] in first or n[p - 3 : p - 2] in first or n[p - 4 : p - 3] in first)
+
+
+def _before_fillers(n: str, p: int) -> int:
+    """Return where the names end before what stands between them and a speech verb (两人都反映)."""
+    for _ in range(2):
+        filler = next((f for f in _FILLER_ENDS.get(n[p - 1], ()) if n.startswith(f, p - len(f))), None)
+        if filler is None:
+            break
+        p -= len(filler)
+    return p
+
+
 def _cued_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: set[str]) -> None:
     """Add names before cues (张伟说, 李娜同志), after labels (谈话对象：陈晓东) and in brackets."""
     n = doc.text
-    first = _first_chars()
+    narrow = _first_chars()
+    wide = _first_chars_wide()
     for m in pt["cue_after"].finditer(n):
         p = m.start()
-        if p < 2 or (
-            n[p - 2] not in first
-            and n[p - 3 : p - 2] not in first
-            and n[p - 4 : p - 3] not in first
-            and not (n[p - 1] in _FILLER_ENDS and m.group() in _SPEECH)
+        if p < 2:
+            continue
+        if n[p - 2] in narrow or n[p - 3 : p - 2] in narrow or n[p - 4 : p - 3] in narrow:
+            direct = True  # cheap test: a name can start 2–4 characters before the cue
+        elif n[p - 1] in _FILLER_ENDS or (
+            n[p - 1] in _TRANSLIT and n[p - 2] in _TRANSLIT and n[p - 3 : p - 2] in _TRANSLIT
         ):
-            continue  # cheap test: no name can start 2–4 characters before the cue
+            direct = (
+                False  # 余海洋两人都提出 (a filler before the verb), 其木格说 (unlisted transliterations)
+            )
+        else:
+            continue
         cue = m.group()
+        speech = cue in _SPEECH
+        if not direct:
+            if not speech:
+                continue
+            direct = n[p - 1] in _TRANSLIT and n[p - 3 : p - 2] in _TRANSLIT
         if p not in doc.starts:
             j = bisect_right(doc.ends, p)  # the word holding the cue's first character
             if j >= len(doc.ends) or doc.ends[j] != m.end():
                 continue  # the cue must be a word or end one (华说), not start a longer word (成问题)
-        speech = cue in _SPEECH
-        found = _name_before(doc, lx, p, cued=True, speech=speech, comrade=cue == "同志")
-        q = p
-        for _ in range(2):  # 余海洋两人都提出: look past what stands between the names and the verb
-            if found or not speech or n[q - 1] not in _FILLER_ENDS:
-                break
-            filler = next((f for f in _FILLERS if n.startswith(f, q - len(f))), None)
-            if filler is None:
-                break
-            q -= len(filler)
-            if q in doc.starts:
-                found = _name_before(doc, lx, q, cued=True, speech=True)
+        found = _name_before(doc, lx, p, cued=True, speech=speech, comrade=cue == "同志") if direct else None
+        if not found and speech and n[p - 1] in _FILLER_ENDS:
+            q = _before_fillers(n, p)
+            if q != p and q in doc.starts and _may_end_name(n, q, narrow):
+                found = _name_before(doc, lx, q, cued=True, speech=True)  # 余海洋两人都提出
         if found and cue == "是" and found[1] - found[0] == 2 and not doc.name_signal(found[0], 0):
             continue  # 路全是泥: a weak cue needs jieba's name tag on a two-character name
         if found:
             names.add(n[found[0] : found[1]])
     for m in pt["cue_before"].finditer(n):
         q = m.end()
-        if n[q] not in first:
+        if n[q] not in wide:
             continue
         if m.start() not in doc.starts and q not in doc.starts:
             continue  # 带教|师傅: the label must start or end a word
@@ -490,14 +525,27 @@ def _cued_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: s
         found = _name_after(doc, lx, q, strong=strong)
         if found:
             names.add(n[found[0] : found[1]])
+    talk = "谈" in n or "交" in n or "沟" in n or "聊" in n  # cheap tests before the scans
     for pattern in ("talk", "paren"):
+        if not (talk if pattern == "talk" else "(" in n):
+            continue
         for m in pt[pattern].finditer(n):
             c = m.group(1)
             s = m.start(1)
             anchored = pattern == "talk"  # 找江涛谈: jieba glues 找 to the name
+            if anchored and len(c) >= 3 and c[-1] in _ORG_END:
+                continue  # 与安全科谈话, 与宣传部沟通: a department, not a person
+            level = 1
+            if anchored and c in lx.not_names and "谈" in n[m.end(1) : m.end()]:
+                # 与高峰谈话: whom one has a talk with (not 交流, 沟通: 与华为交流) is a person, if jieba reads
+                # the word as a noun of its own
+                i = doc.index_at(s)
+                level = 2 if i >= 0 and doc.words[i] == c and doc.tags[i] in _NOUNISH else 1
             if (
-                _chinese_name(c, lx, doc, s, cued=True, level=1, anchored=anchored)
-                or (_known_given(c, lx, doc, s) or (anchored and _given_part(c, lx) and c not in lx.not_names))
+                _chinese_name(c, lx, doc, s, cued=True, level=level, anchored=anchored)
+                or (
+                    _known_given(c, lx, doc, s) or (anchored and _given_part(c, lx) and c not in lx.not_names)
+                )
                 or _dotted(c)
                 or (anchored and _translit_ok(c, lx, n, s, doc))
             ):
@@ -505,11 +553,11 @@ def _cued_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: s
 
 
 def _titled_names(
-    doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: set[str], spans: list[tuple[int, int]]
+    doc: _Doc, lx: Lexicon, titles: list[re.Match[str]], names: set[str], spans: list[tuple[int, int]]
 ) -> None:
     """Add the surname before a title (刘主任, 陈工 → 刘, 陈), or the full name (王建国书记)."""
     n = doc.text
-    for m in pt["title"].finditer(n):
+    for m in titles:
         p, q = m.start(), m.end()
         if p == 0:
             continue
@@ -551,11 +599,11 @@ def _titled_names(
             spans.append((p - 1, p))
 
 
-def _names_after_titles(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: set[str]) -> None:
+def _names_after_titles(doc: _Doc, lx: Lexicon, titles: list[re.Match[str]], names: set[str]) -> None:
     """Add names right after a title (班长严立新, 组长钱丽), which must read as names on their own."""
     n = doc.text
     first = _first_chars()
-    for m in pt["title"].finditer(n):
+    for m in titles:
         q = m.end()
         if q < len(n) and n[q] in first and len(m.group()) >= 2 and q in doc.starts:
             found = _name_after(doc, lx, q, strong=False)
@@ -594,6 +642,8 @@ def _free_before(doc: _Doc, s: int, *, strict: bool = False) -> bool:
 def _nicknames(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: set[str]) -> None:
     """Add nicknames: 小李, 老周, 阿强."""
     n = doc.text
+    if "小" not in n and "老" not in n and "阿" not in n:
+        return
     for m in pt["nick"].finditer(n):
         s, e = m.start(), m.end()
         w = m.group()
@@ -618,7 +668,7 @@ def _listed_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names:
         if strong or (len(w) >= 3 and w not in lx.given_weak):
             s, e = _widen(doc, pt, m.start(), m.end())
             names.add(n[s:e])
-    if any(d in n for d in _DOTS):
+    if _HAS_DOT.search(n) is not None:
         for m in pt["dot"].finditer(n):
             span = _dotted_span(doc, m.start() + 1)
             if span is not None:
@@ -633,8 +683,8 @@ def _plain_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: 
         s, g = m.start(), m.end()
         if not (_free_before(doc, s) or n[s - 1] in _GLUE) or g >= size:
             continue
-        if not _given_char(n[g], lx):
-            continue
+        if not _given_char(n[g], lx) or pt["title"].match(n, g) is not None:
+            continue  # 隗主任: the title rule masks the surname
         e = g + 1
         # A second given-name character, unless a cue starts there (端木晴谈话, 令狐建峰反映).
         if (
@@ -654,7 +704,12 @@ def _plain_names(doc: _Doc, lx: Lexicon, pt: dict[str, re.Pattern[str]], names: 
         ):
             continue  # the run goes on: not a name of its own
         c = n[s:e]
-        if c in lx.not_names or _not_name_at(n, s, lx, len(c)) or _PLACE_NEXT.match(n, e) or _PLACE_NEXT.match(n, e - 1):
+        if (
+            c in lx.not_names
+            or _not_name_at(n, s, lx, len(c))
+            or _PLACE_NEXT.match(n, e)
+            or _PLACE_NEXT.match(n, e - 1)
+        ):
             continue  # 上官镇, 佘山区
         names.add(c)
 
@@ -680,10 +735,14 @@ def _widen(doc: _Doc, pt: dict[str, re.Pattern[str]], s: int, e: int) -> tuple[i
     left = s
     while left > 0 and s - left < 4 and n[left - 1] in _TRANSLIT:
         left -= 1
-    if left < s and not (left == 0 or n[left - 1] in _CLAUSE or n[left - 1] in _BEFORE_NAME or _labelled(n, left)):
+    if left < s and not (
+        left == 0 or n[left - 1] in _CLAUSE or n[left - 1] in _BEFORE_NAME or _labelled(n, left)
+    ):
         left = s  # 喀什|古丽: the characters before belong to another word
     right = e
-    while right < len(n) and right - e < 4 and n[right] in _TRANSLIT and pt["cue_after"].match(n, right) is None:
+    while (
+        right < len(n) and right - e < 4 and n[right] in _TRANSLIT and pt["cue_after"].match(n, right) is None
+    ):
         right += 1
     if right > e and not (right == len(n) or right in doc.starts or n[right] in _CLAUSE):
         right = e

@@ -260,7 +260,7 @@ def find_numbers(n: str) -> list[tuple[int, int, str]]:
             )
             if kind is not None:
                 out.append((m.start(), m.end(), kind))
-    if "+" in n or "86" in n or "(" in n:
+    if "+" in n or "86" in n:
         _international(n, out)
     for m in _CN_RUN.finditer(n):
         digits = m.group().translate(_CN_DIGITS)

@@ -374,3 +374,141 @@ def test_spans_are_sorted_non_overlapping_and_inside_the_input(text: str) -> Non
 def test_scrubbing_is_idempotent(text: str) -> None:
     once = scrub(text).text
     assert scrub(once).text == once
+
+
+# --- rarer surnames, compound surnames, names that are words, minority names ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("隗建平反映，井下的轮休表没公布。", "隗建平"),
+        ("与仉志刚谈话，他对评先有看法。", "仉志刚"),
+        ("逄涛的母亲住院了，想请假。", "逄涛"),
+        ("跟郇建国聊了聊，他情绪还行。", "郇建国"),
+        ("职工谯勇反映工资条看不懂。", "谯勇"),
+        ("禚文博认为考核只看产量。", "禚文博"),
+        ("宿舍里的眭海涛经常失眠。", "眭海涛"),
+    ],
+)
+def test_rare_single_character_surnames_are_masked(text: str, name: str) -> None:
+    _assert_masked(text, name, "person")
+
+
+def test_rare_surnames_in_lists_titles_and_nicknames() -> None:
+    assert scrub("郇红梅、眭建军两位同志都反映班车太早。").counts() == {"person": 2}
+    assert scrub("隗主任和逄科长都来了。").text == "〔姓名〕主任和〔姓名〕科长都来了。"
+    assert scrub("小亓说宿舍太吵。").text == "〔姓名〕说宿舍太吵。"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("令狐建峰反映，工具借用手续太繁琐。", "令狐建峰"),
+        ("与端木晴谈话，她希望调到白班。", "端木晴"),
+        ("皇甫建国的爱人下岗了。", "皇甫建国"),
+        ("据欧阳晓反映，食堂饭菜太咸。", "欧阳晓"),
+        ("我们找夏侯刚谈了一次。", "夏侯刚"),
+        ("上官文轩反映，宿舍网络经常断。", "上官文轩"),
+        ("万俟雪梅表示对培训安排满意。", "万俟雪梅"),
+    ],
+)
+def test_compound_surnames_without_cues_are_masked(text: str, name: str) -> None:
+    _assert_masked(text, name, "person")
+
+
+def test_two_compound_surname_names_joined_by_he() -> None:
+    result = scrub("令狐晶和端木浩都反映倒班太频繁。")
+    assert result.text == "〔姓名〕和〔姓名〕都反映倒班太频繁。"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("程浩然说他母亲病了。", ["程浩然"]),
+        ("与高山谈心，他说压力很大。", ["高山"]),
+        ("找林海谈话，了解他的想法。", ["林海"]),
+        ("职工王平安反映，高温补贴没发。", ["王平安"]),
+        ("员工金山说爱人刚生二胎。", ["金山"]),
+        ("党员田野提出要加强青年工作。", ["田野"]),
+        ("职工程浩然反映宿舍漏水。", ["程浩然"]),
+        ("程浩然、余海洋两人都提出要参加鉴定。", ["程浩然", "余海洋"]),
+        ("汪洋、夏雨两人反映宿舍潮湿。", ["汪洋", "夏雨"]),
+    ],
+)
+def test_names_that_are_ordinary_words_in_name_positions(text: str, names: list[str]) -> None:
+    result = scrub(text)
+    for name in names:
+        assert name not in result.text, result.text
+    assert result.counts() == {"person": len(names)}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "格日勒图",
+        "其木格",
+        "扎西次仁",
+        "卓玛",
+        "买买提江",
+        "古丽娜尔",
+        "阿依努尔",
+        "吾尔开希",
+        "敖登格日勒",
+        "沙马拉毅",
+        "阿依努尔·吐尔逊",
+        "叶尔江·哈力木",
+    ],
+)
+def test_more_minority_names_are_masked(name: str) -> None:
+    _assert_masked(f"{name}说，家里老人需要照顾。", name, "person")
+
+
+@pytest.mark.parametrize("name", ["吐尔洪江", "艾克热木", "帕尔曼古丽", "赛力克波力"])
+def test_unlisted_transliterated_names_next_to_cues_are_masked(name: str) -> None:
+    for text in (f"{name}提出要加强培训。", f"与{name}谈话，了解到他想调岗。"):
+        result = scrub(text)
+        assert not any(name[i : i + 2] in result.text for i in range(len(name) - 1)), result.text
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "+86-10-6521 7734",
+        "+86 755 8888 6666",
+        "(010) 6521-7734",
+        "0086-21-5888-1234",
+        "0086 755 2688 1234",
+        "+86 (0)21 5888 1234",
+        "86-10-65217734",
+        "(+86) 139 1234 5678",
+        "+86 10 6521 7734 转 806",
+        "+852 2345 6789",
+        "+44 20 7946 0958",
+        "（0755）8888-6666",
+    ],
+)
+def test_phones_with_country_and_area_codes_are_masked_whole(phone: str) -> None:
+    text = f"他留的号码是{phone}，白天有人接。"
+    assert _found(text) == [(phone, "phone")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "发票号码04403180已登记，报销周期约15个工作日。",
+        "共计86-10=76人参加，比分86-10。",
+        "今年雨水多，暴雨过后井下排水泵要加强巡检。",
+        "东方电气的设备在第五车间安装调试，大家在西门口集合。",
+        "濮阳分公司和南宫市供电所联合组织了培训，这在基层司空见惯。",
+        "项目部设在上官镇，东方红小学就在旁边。",
+        "格桑花开的时候，乌兰察布和呼和浩特的员工都来了。",
+        "高山地区巡线难度大，海洋平台的补贴是每天120元。",
+        "方圆五公里内没有医院，高明的做法是提前沟通。",
+        "员工陆续反映食堂涨价，职工群众反映强烈，员工宿舍反映出的问题很多。",
+        "双方均表示满意，家庭和睦，后勤部门反映人手不足。",
+        "年报季忙是忙，今年一线员工普调了工资。",
+    ],
+)
+def test_more_decoys_survive_unchanged(text: str) -> None:
+    assert scrub(text).text == text
