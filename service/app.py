@@ -82,8 +82,16 @@ def create_app(
 
     from service.health import router as health_router
     from service.notes.routes import router as notes_router
+    from service.tickets.routes import router as tickets_router
 
     app.include_router(health_router)
     app.include_router(notes_router, prefix="/api/v1")
+    from service.trends.routes import router as trends_router
+
+    app.include_router(trends_router, prefix="/api/v1")
+    from service.digests.routes import router as digests_router
+
+    app.include_router(digests_router, prefix="/api/v1")
+    app.include_router(tickets_router, prefix="/api/v1")
 
     return app

@@ -12,10 +12,30 @@ from sqlalchemy import text
 router = APIRouter(tags=["health"])
 
 
+class WorkingCalendar(BaseModel):
+    status: str  # ok | fallback (weekends only for the years listed)
+    years_without_data: list[int]
+
+
 class Health(BaseModel):
     status: str
     model_version: str | None
     database: str
+    working_calendar: WorkingCalendar | None = None
+
+
+def _working_calendar(engine: Any) -> WorkingCalendar | None:
+    # Ticket due times never fail: a year without holiday data falls back to weekends only; say so here.
+    from sqlmodel import Session
+
+    from service.tickets import rules
+
+    try:
+        with Session(engine) as session:
+            found = rules.calendar_status(session=session)
+    except Exception:  # noqa: BLE001 - the database probe above reports database trouble
+        return None
+    return WorkingCalendar(status=found.status, years_without_data=found.years_without_data)
 
 
 @router.get(
@@ -36,6 +56,7 @@ def healthz(request: Request) -> Any:
         status="ok" if database == "ok" and tagger is not None else "degraded",
         model_version=getattr(tagger, "version", None),
         database=database,
+        working_calendar=_working_calendar(request.app.state.engine) if database == "ok" else None,
     )
     if body.status != "ok":
         return JSONResponse(body.model_dump(), status_code=503)

@@ -17,9 +17,11 @@ def _import_models() -> None:
     # Every table module, so that autogenerate sees the whole schema.
     import service.accounts.models  # noqa: F401
     import service.audit.models  # noqa: F401
+    import service.digests.models  # noqa: F401
     import service.idempotency.models  # noqa: F401
     import service.notes.models  # noqa: F401
     import service.tickets.models  # noqa: F401
+    import service.trends.models  # noqa: F401
 
 
 _import_models()

@@ -16,8 +16,11 @@ GROUPS = [
     "service.cli.db",
     "service.cli.accounts",
     "service.cli.notes",
+    "service.cli.tickets",
     "service.cli.demo",
     "service.cli.nlp",
+    "service.cli.trends",
+    "service.cli.digest",
 ]
 
 

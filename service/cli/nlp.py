@@ -41,6 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--out", type=Path, default=None, help="model directory (default models/default)")
     t.set_defaults(handler=cmd_train)
 
+    st = cmds.add_parser("stats", help="count the labels of the corpus, overall and per split")
+    st.add_argument("--data", nargs="+", type=Path, default=None, help="labelled JSONL files (default data/corpus/*.jsonl)")
+    st.set_defaults(handler=cmd_stats)
+
     e = cmds.add_parser("eval", help="evaluate the model on labelled JSONL files")
     e.add_argument("--data", nargs="+", required=True, type=Path)
     e.add_argument("--model-dir", type=Path, default=None)
@@ -149,6 +153,20 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"urgent recall {m['urgent_recall'] or 0:.3f}, urgent precision {m['urgent_precision'] or 0:.3f}, "
             f"watch-or-worse recall {m['watch_plus_recall'] or 0:.3f}"
         )
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from nlp import CorpusError, load_records, split_records
+    from nlp.training import corpus_stats
+
+    try:
+        records = load_records(args.data or sorted(corpus_dir().glob("*.jsonl")))
+    except (CorpusError, OSError) as exc:
+        return _fail(str(exc))
+    train_set, heldout = split_records(records)
+    report = {"all": corpus_stats(records), "train": corpus_stats(train_set), "heldout": corpus_stats(heldout)}
+    print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
 
 

@@ -31,6 +31,7 @@ from service.logs import log_event
 from service.notes import service as notes
 from service.notes.models import BatchItemOutcome, BatchOutcome, Note, NoteConcern, NoteCreate, NotePublic
 from service.tickets import service as tickets
+from service.trends import service as trends
 
 log = logging.getLogger("xinsheng.ingest")
 
@@ -132,6 +133,7 @@ def _insert(*, session: Session, prepared: _Prepared, actor: User) -> dict[uuid.
     session.exec(insert(Note), params=prepared.note_rows)
     if prepared.concern_rows:
         session.exec(insert(NoteConcern), params=prepared.concern_rows)
+    trends.record_new_notes(session=session, rows=prepared.note_rows)  # same transaction
     ticket_ids = tickets.open_for_notes(session=session, notes=prepared.facts)
     log_event(
         log,

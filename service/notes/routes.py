@@ -25,6 +25,7 @@ from service.notes.models import (
     Source,
 )
 from service.taxonomy import CONCERN_CODES, RISK_CODES
+from service.trends import service as trends
 
 router = APIRouter(tags=["notes"])
 
@@ -169,5 +170,12 @@ def correct_labels(
     user: NoteWriter,
     x_reason: ReasonHeader = None,
 ) -> NotePublic:
-    notes.correct_labels(session=session, note=note, data=data, actor=user, reason=_reason(x_reason, request))
+    notes.correct_labels(
+        session=session,
+        note=note,
+        data=data,
+        actor=user,
+        reason=_reason(x_reason, request),
+        on_corrected=trends.record_label_correction,
+    )
     return ingest.present(session=session, notes_=[note])[0]

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -222,10 +222,21 @@ def check_labels(data: LabelsUpdate) -> list[str]:
 
 
 def correct_labels(
-    *, session: Session, note: Note, data: LabelsUpdate, actor: User, reason: str
+    *,
+    session: Session,
+    note: Note,
+    data: LabelsUpdate,
+    actor: User,
+    reason: str,
+    on_corrected: Callable[..., None] | None = None,
 ) -> NoteLabel:
-    """Store a human correction beside the model's labels, audit it, and commit."""
+    """Store a human correction beside the model's labels, audit it, and commit.
+
+    `on_corrected(session=, note=, previous=, current=)` runs before the commit, in the same transaction
+    (the trends rollups use it; notes does not import trends).
+    """
     concerns = check_labels(data)
+    previous = current_labels(session=session, note_ids=[note.id]).get(note.id)
     label = NoteLabel(
         note_id=note.id,
         concerns=concerns,
@@ -236,6 +247,8 @@ def correct_labels(
     )
     session.add(label)
     session.flush()
+    if on_corrected is not None:
+        on_corrected(session=session, note=note, previous=previous, current=label)
     audit.record(
         session=session, user_id=actor.id, action="notes.correct_labels", note_ids=[note.id], reason=reason
     )

@@ -104,3 +104,13 @@ def test_installed_command_runs(small_model_dir: Path, tmp_path: Path) -> None:
     subprocess.run([str(exe), "nlp", "predict", "--input", str(inp), "--output", str(tmp_path / "o.jsonl"),
                     "--model-dir", str(small_model_dir)], check=True)
     assert _read(tmp_path / "o.jsonl")[0]["id"] == "a"
+
+
+def test_stats_counts_labels_per_split(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [{"id": f"n{i}", "text": "工资低", "concerns": ["pay"], "sentiment": "negative", "risk": "none"} for i in range(20)]
+    data = _write(tmp_path / "gold.jsonl", rows)
+    assert main(["nlp", "stats", "--data", str(data)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["all"]["notes"] == 20
+    assert report["all"]["concerns"]["pay"] == 20
+    assert report["train"]["notes"] + report["heldout"]["notes"] == 20

@@ -37,7 +37,8 @@ def test_route_queue(concerns: list[str], queue: str) -> None:
 
 @pytest.mark.parametrize(
     ("risk", "after"),
-    [("urgent", timedelta(hours=4)), ("watch", timedelta(days=2)), ("none", timedelta(days=5))],
+    # T0 is a Friday, 16:00 in Beijing: working days skip the weekend; urgent is wall clock.
+    [("urgent", timedelta(hours=4)), ("watch", timedelta(days=4)), ("none", timedelta(days=7))],
 )
 def test_due_at(risk: str, after: timedelta) -> None:
     assert workflow.due_at(risk, T0) == T0 + after
@@ -72,7 +73,8 @@ def test_ingest_opens_a_routed_ticket(
         assert ticket is not None
         assert ticket.note_id == uuid.UUID(body["id"])
         assert (ticket.queue, ticket.status, ticket.risk, ticket.version) == (queue, "open", risk, 1)
-        assert ticket.due_at - ticket.created_at == timedelta(hours=hours)
+        assert ticket.due_at == workflow.due_at(risk, ticket.created_at)
+        assert ticket.due_at - ticket.created_at >= timedelta(hours=hours)
         assert ticket.created_at.tzinfo is not None
         assert ticket.concerns == [c["code"] for c in body["concerns"]]
         assert ticket.first_response_at is None and ticket.resolved_at is None

@@ -1,0 +1,306 @@
+"""Use cases of the trends domain: keep rollups current, answer trend queries with small groups hidden.
+
+Dependencies: trends → notes, accounts (read); ingest and the label-correction path call in here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from service.accounts.models import Branch, Role, Unit, User
+from service.config import Settings
+from service.errors import shown
+from service.notes.models import Note, NoteLabel
+from service.taxonomy import CONCERN_CODES, RISK_CODES, SENTIMENT_CODES
+from service.trends import cube as cubes
+from service.trends import emerging, rollups
+from service.trends.errors import InvalidTrendQuery
+from service.trends.models import (
+    BucketPublic,
+    CellPublic,
+    ConcernCellPublic,
+    EmergingListPublic,
+    EmergingPublic,
+    GroupPublic,
+    TrendRollup,
+    TrendsPublic,
+)
+from service.trends.periods import MAX_YEAR, MIN_YEAR, Period, parse_week, periods_between, week_label
+from service.trends.tree import ORG, Group, OrgTree
+
+CONCERN_NAMES = {}
+try:  # the Chinese names, for exports and digests
+    from nlp import TAXONOMY
+
+    CONCERN_NAMES = {c["code"]: c.get("zh", c["code"]) for c in TAXONOMY["concerns"]}
+except (ImportError, KeyError):  # pragma: no cover
+    pass
+
+MAX_WEEKS = 3 * 53
+INTERVALS = ("week", "month")
+GROUP_BYS = ("none", "unit", "branch", "source")
+
+
+def record_new_notes(*, session: Session, rows: list[dict[str, Any]]) -> None:
+    """Count notes just inserted by ingest into the rollups, in the caller's transaction (flush only)."""
+    rollups.record_new_notes(session=session, rows=rows)
+
+
+def record_label_correction(
+    *, session: Session, note: Note, previous: NoteLabel | None, current: NoteLabel
+) -> None:
+    """Move a corrected note's counts to its new labels, in the caller's transaction (flush only)."""
+    rollups.record_correction(session=session, note=note, previous=previous, current=current)
+
+
+def rebuild_rollups(*, session: Session) -> int:
+    """Recount all rollups from the notes and their newest labels, and commit; return notes counted."""
+    counted = rollups.rebuild(session=session)
+    session.commit()
+    return counted
+
+
+def load_tree(*, session: Session) -> OrgTree:
+    """Load units and branches as a tree."""
+    tree = OrgTree()
+    units = session.execute(select(Unit.id, Unit.code, Unit.name, Unit.parent_id)).all()
+    code_of = {row.id: row.code for row in units}
+    for row in units:
+        tree.add_unit(row.code, row.name, code_of.get(row.parent_id) if row.parent_id else None)
+    for row in session.execute(select(Branch.id, Branch.code, Branch.name, Branch.unit_id)).all():
+        tree.add_branch(row.id, row.code, row.name, code_of[row.unit_id])
+    return tree
+
+
+def load_rows(*, session: Session, tree: OrgTree, first: date, last: date) -> list[cubes.RollupRow]:
+    """Read the rollup rows of the weeks starting in [first, last]."""
+    result = session.execute(
+        select(
+            TrendRollup.week_start,
+            TrendRollup.branch_id,
+            TrendRollup.source,
+            TrendRollup.metric,
+            TrendRollup.count,
+        ).where(TrendRollup.week_start >= first, TrendRollup.week_start <= last, TrendRollup.count != 0)
+    )
+    codes = tree.branch_codes
+    return [(r[0], codes[r[1]], r[2], r[3], r[4]) for r in result if r[1] in codes]
+
+
+def build_cube(*, session: Session, mondays: list[date], user: User, settings: Settings) -> cubes.Cube:
+    """Build the canonical table for the month families holding these weeks, suppressed unless admin."""
+    tree = load_tree(session=session)
+    families = cubes.families_for_weeks(mondays)
+    all_weeks = [monday for fam in families for monday in fam.mondays]
+    rows = (
+        load_rows(session=session, tree=tree, first=min(all_weeks), last=max(all_weeks)) if all_weeks else []
+    )
+    return cubes.build(tree, rows, families, k=settings.min_group, suppress=user.role != Role.admin)
+
+
+@dataclass(frozen=True)
+class TrendQuery:
+    start: date | None = None
+    end: date | None = None
+    interval: str = "week"
+    group_by: str = "none"
+    concern: str | None = None
+    unit: str | None = None
+    branch: str | None = None
+    source: str | None = None
+
+
+def _check(query: TrendQuery, tree: OrgTree, today: date) -> tuple[date, date, Group]:
+    if query.interval not in INTERVALS:
+        raise InvalidTrendQuery(f"interval: must be one of {', '.join(INTERVALS)} (统计周期无效)")
+    if query.group_by not in GROUP_BYS:
+        raise InvalidTrendQuery(f"group_by: must be one of {', '.join(GROUP_BYS)} (分组方式无效)")
+    if query.concern is not None and query.concern not in CONCERN_CODES:
+        raise InvalidTrendQuery(f"concern: unknown concern code {shown(query.concern, 16)} (未知的关注类别)")
+    if query.source is not None and query.source not in cubes.SOURCES:
+        raise InvalidTrendQuery("source: must be talk or survey (来源无效)")
+    for name, day in (("from", query.start), ("to", query.end)):
+        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise InvalidTrendQuery(f"{name}: year must be between {MIN_YEAR} and {MAX_YEAR} (日期超出范围)")
+    end = query.end or today
+    start = query.start or max(end - timedelta(weeks=12), date(MIN_YEAR, 1, 1))
+    if start > end:
+        raise InvalidTrendQuery("from: must not be after to (起始日期晚于结束日期)")
+    if (end - start).days > MAX_WEEKS * 7:
+        raise InvalidTrendQuery(f"from/to: at most {MAX_WEEKS} weeks per query (查询跨度过大)")
+    scope: Group = ORG
+    if query.unit is not None:
+        if query.unit not in tree.unit_names:
+            raise InvalidTrendQuery(f"unit: unknown unit {shown(query.unit, 64)} (单位不存在)")
+        scope = ("unit", query.unit)
+    if query.branch is not None:
+        if query.branch not in tree.branch_names:
+            raise InvalidTrendQuery(f"branch: unknown branch {shown(query.branch, 64)} (支部不存在)")
+        branch: Group = ("branch", query.branch)
+        if scope != ORG and scope not in tree.ancestors(branch):
+            raise InvalidTrendQuery("branch: not in the given unit (支部不属于该单位)")
+        scope = branch
+    if query.group_by == "unit" and scope[0] == "branch":
+        raise InvalidTrendQuery("group_by: unit needs a scope above a branch (按单位分组时不能指定支部)")
+    return start, end, scope
+
+
+def _output_groups(
+    tree: OrgTree, scope: Group, group_by: str, source: str | None
+) -> list[tuple[Group, str, str]]:
+    """(group, source, type) of each row the answer shows."""
+    src = source or "all"
+    if group_by == "none":
+        return [(scope, src, scope[0])]
+    if group_by == "source":
+        return [(scope, s, "source") for s in cubes.SOURCES if source in (None, s)]
+    kind = group_by
+    members = [scope, *tree.descendants(scope)]
+    return [(g, src, kind) for g in members if g[0] == kind]
+
+
+def _cell(cube: cubes.Cube, cell: cubes.Cell, notes: cubes.Cell | None = None) -> CellPublic:
+    if cube.is_hidden(cell):
+        return CellPublic(count=None, share=None, suppressed=True)
+    count = cube.value(cell)
+    share = None
+    if notes is not None and not cube.is_hidden(notes) and cube.value(notes):
+        share = round(count / cube.value(notes), 4)
+    return CellPublic(count=count, share=share, suppressed=False)
+
+
+def group_figures(
+    cube: cubes.Cube, period: str, group: Group, source: str, kind: str, concerns: list[str]
+) -> GroupPublic:
+    """The figures of one group in one bucket, hidden cells as nulls."""
+    tree = cube.tree
+    notes = (period, group, source, "notes")
+    sentiment = {c: _cell(cube, (period, group, source, f"s:{c}"), notes) for c in SENTIMENT_CODES}
+    index = None
+    pos, neg = sentiment["positive"], sentiment["negative"]
+    n = cube.value(notes)
+    if n and not cube.is_hidden(notes) and not pos.suppressed and not neg.suppressed:
+        index = round(((pos.count or 0) - (neg.count or 0)) / n, 4)
+    parent = tree.parent(group) if group != ORG else None
+    return GroupPublic(
+        type=kind,
+        code=group[1] if len(group) > 1 else None,
+        name=tree.name(group) if kind != "source" else ("谈心谈话" if source == "talk" else "问卷调查"),
+        parent=parent[1] if parent and len(parent) > 1 else None,
+        source=None if source == "all" else source,
+        notes=_cell(cube, notes),
+        concerns=[
+            ConcernCellPublic(
+                code=c,
+                name=CONCERN_NAMES.get(c, c),
+                **_cell(cube, (period, group, source, f"c:{c}"), notes).model_dump(),
+            )
+            for c in concerns
+        ],
+        sentiment=sentiment,
+        sentiment_index=index,
+        risk={c: _cell(cube, (period, group, source, f"r:{c}")) for c in RISK_CODES},
+    )
+
+
+def query_concerns(
+    *, session: Session, user: User, settings: Settings, query: TrendQuery, today: date
+) -> TrendsPublic:
+    """Answer a trend query from the rollups: per bucket and group, notes, concerns, sentiment and risk."""
+    tree = load_tree(session=session)
+    start, end, scope = _check(query, tree, today)
+    periods: list[Period] = periods_between(start, end, query.interval)
+    mondays = sorted({w for p in periods for w in p.weeks})
+    cube = build_cube(session=session, mondays=mondays, user=user, settings=settings)
+    concerns = [query.concern] if query.concern else list(CONCERN_CODES)
+    groups = _output_groups(tree, scope, query.group_by, query.source)
+    session.commit()  # end the read transaction
+    return TrendsPublic(
+        interval=query.interval,
+        group_by=query.group_by,
+        range={"from": periods[0].start, "to": periods[-1].end},
+        min_group=settings.min_group,
+        suppression_applied=user.role != Role.admin,
+        buckets=[
+            BucketPublic(
+                period=p.label,
+                start=p.start,
+                end=p.end,
+                groups=[group_figures(cube, p.label, g, s, kind, concerns) for g, s, kind in groups],
+            )
+            for p in periods
+        ],
+    )
+
+
+def rollup_totals(*, session: Session) -> dict[str, int]:
+    """Return the org-wide total per metric (for checks and the rebuild command)."""
+    rows = session.execute(
+        select(TrendRollup.metric, func.sum(TrendRollup.count)).group_by(TrendRollup.metric)
+    )
+    return {metric: int(total) for metric, total in rows if total}
+
+
+def _sum(cube: cubes.Cube, cells: list[cubes.Cell]) -> tuple[int, bool]:
+    return sum(cube.value(c) for c in cells), any(cube.is_hidden(c) for c in cells)
+
+
+def emerging_concerns(
+    *, session: Session, user: User, settings: Settings, week: str, rules: emerging.Rules | None = None
+) -> EmergingListPublic:
+    """Find concerns whose share rose significantly in a unit this week against its previous weeks."""
+    rules = rules or emerging.Rules(min_count=max(5, settings.min_group), min_baseline=settings.min_group)
+    try:
+        monday = parse_week(week)
+    except ValueError:
+        raise InvalidTrendQuery("week: must look like 2026-W47 (周格式应为 2026-W47)") from None
+    baseline = [monday - timedelta(weeks=i) for i in range(rules.baseline_weeks, 0, -1)]
+    cube = build_cube(session=session, mondays=[*baseline, monday], user=user, settings=settings)
+    session.commit()
+    tree = cube.tree
+    this, before = week_label(monday), [week_label(m) for m in baseline]
+    items = []
+    for group in [ORG, *(g for g in tree.descendants(ORG) if g[0] == "unit")]:
+        n1_cell = (this, group, "all", "notes")
+        n0, n0_hidden = _sum(cube, [(w, group, "all", "notes") for w in before])
+        for code in CONCERN_CODES:
+            x1_cell = (this, group, "all", f"c:{code}")
+            x0, x0_hidden = _sum(cube, [(w, group, "all", f"c:{code}") for w in before])
+            result = emerging.check_rise(cube.value(x1_cell), cube.value(n1_cell), x0, n0, rules)
+            if result is None or not result.alert:
+                continue
+            now_hidden = cube.is_hidden(x1_cell) or cube.is_hidden(n1_cell)
+            base_hidden = n0_hidden or x0_hidden
+            items.append(
+                EmergingPublic(
+                    unit=group[1] if group != ORG else None,
+                    unit_name=tree.name(group),
+                    concern=code,
+                    concern_name=CONCERN_NAMES.get(code, code),
+                    count=None if now_hidden else cube.value(x1_cell),
+                    notes=None if now_hidden else cube.value(n1_cell),
+                    share=None if now_hidden else result.share,
+                    baseline_count=None if base_hidden else x0,
+                    baseline_notes=None if base_hidden else n0,
+                    baseline_share=None if base_hidden else result.baseline_share,
+                    rise=None if now_hidden or base_hidden else result.rise,
+                    p_value=None if now_hidden or base_hidden else result.p_value,
+                    suppressed=now_hidden or base_hidden,
+                )
+            )
+    items.sort(key=lambda i: (i.p_value if i.p_value is not None else 1.0, i.unit or "", i.concern))
+    return EmergingListPublic(
+        week=this,
+        baseline={"from": before[0], "to": before[-1]},
+        method=emerging.METHOD,
+        alpha=rules.alpha,
+        min_count=rules.min_count,
+        min_rise=rules.min_rise,
+        min_group=settings.min_group,
+        items=items,
+    )
