@@ -93,5 +93,8 @@ def create_app(
 
     app.include_router(digests_router, prefix="/api/v1")
     app.include_router(tickets_router, prefix="/api/v1")
+    from service.web.routes import router as web_router
+
+    app.include_router(web_router)
 
     return app
