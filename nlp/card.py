@@ -37,7 +37,7 @@ def render_model_card(meta: dict[str, Any]) -> str:
         "",
         "## Model",
         "jieba-compatible segmentation (jieba-rs through rjieba, with the domain dictionary `nlp/data/userdict.txt`), "
-        "word uni/bigram and character bi/trigram TF-IDF, then logistic regression: one-vs-rest for the 12 concerns "
+        "word uni/bigram and character uni/bigram TF-IDF, then logistic regression: one-vs-rest for the 12 concerns "
         "with a per-label threshold tuned on out-of-fold predictions of the training split (shrunk toward 0.5), "
         "a 3-class sentiment head, and a 3-class risk head. Urgent is the union of the rule layer (`nlp/rules.py`: "
         "self-harm, violence, imminent danger, collective action, each with negation and context checks) and the "

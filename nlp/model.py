@@ -16,7 +16,6 @@ from nlp.features import build_features, feature_label
 from nlp.taxonomy import CONCERNS, RISKS, SENTIMENTS
 
 SEED = 20261125
-EVIDENCE_WORDS = 5
 
 
 def _concern_estimator() -> OneVsRestClassifier:
@@ -49,25 +48,6 @@ class NoteModel:
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Turn texts into the feature matrix."""
         return self.features.transform(texts).tocsr()
-
-    def concern_proba(self, x: sparse.csr_matrix) -> np.ndarray:
-        """Return the probability of every concern code (columns in taxonomy order)."""
-        return self.concern_clf.predict_proba(x)
-
-    def evidence(self, x_row: sparse.csr_matrix, label: int, k: int = EVIDENCE_WORDS) -> list[str]:
-        """Return the words whose features pushed `label` up most in this row."""
-        coef = self.concern_clf.estimators_[label].coef_[0]
-        idx = x_row.indices
-        contrib = x_row.data * coef[idx]
-        order = np.argsort(-contrib)
-        words: list[str] = []
-        for j in order:
-            if contrib[j] <= 0 or len(words) >= k:
-                break
-            word = self.feature_labels[idx[j]]
-            if word.strip() and not any(word in w or w in word for w in words):
-                words.append(word)
-        return words
 
 
 def _multi_hot(labels: Sequence[Sequence[str]]) -> np.ndarray:

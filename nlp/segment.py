@@ -7,7 +7,6 @@ with the same dictionary and runs far faster; `tests/nlp/test_segment.py` holds 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -76,12 +75,3 @@ def tokenize(text: str) -> list[str]:
 def tag(text: str) -> list[tuple[str, str]]:
     """Segment already-normalised text into (word, part-of-speech) pairs."""
     return tokenizer().tag(text)
-
-
-def iter_spans(text: str) -> Iterator[tuple[str, str, int, int]]:
-    """Yield (word, part of speech, start, end) for `text`, offsets in characters."""
-    pos = 0
-    for word, flag in tokenizer().tag(text):
-        end = pos + len(word)
-        yield word, flag, pos, end
-        pos = end
