@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=20_000, ge=1)
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     log_level: str = "INFO"
+    scheduler: Literal["off", "embedded"] = "off"  # embedded: `xinsheng serve` also runs the scheduled jobs
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -21,6 +21,7 @@ GROUPS = [
     "service.cli.nlp",
     "service.cli.trends",
     "service.cli.digest",
+    "service.cli.schedule",
 ]
 
 

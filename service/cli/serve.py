@@ -22,6 +22,10 @@ def serve(args: argparse.Namespace) -> int:
     from service.config import get_settings
 
     settings = get_settings()  # fail here, before binding, when settings are invalid
+    if settings.scheduler == "embedded":
+        from service.scheduler import start_embedded
+
+        start_embedded()
     # Our middleware logs each request as a JSON line; uvicorn keeps its own startup messages.
     uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False)
     return 0
