@@ -15,8 +15,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from itertools import cycle, islice
 from pathlib import Path
+
+from _harness import corpus_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -30,11 +31,8 @@ print(n)
 
 
 def make_input(path: Path, n: int) -> None:
-    texts = []
-    for f in sorted((ROOT / "data" / "corpus").glob("*.jsonl")):
-        texts += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     with open(path, "w", encoding="utf-8") as out:
-        for i, rec in enumerate(islice(cycle(texts), n)):
+        for i, rec in enumerate(corpus_texts(n)):
             out.write(json.dumps({"id": f"b{i}", "text": rec["text"], "source": rec.get("source")}, ensure_ascii=False) + "\n")
 
 

@@ -1,9 +1,9 @@
-"""The label codes the service accepts, taken from the nlp library's taxonomy."""
+"""The label codes the service accepts: the nlp library's taxonomy codes, under the service's names."""
 
 from __future__ import annotations
 
-from nlp import TAXONOMY
+from nlp import CONCERNS, RISKS, SENTIMENTS
 
-CONCERN_CODES: tuple[str, ...] = tuple(c["code"] for c in TAXONOMY["concerns"])
-SENTIMENT_CODES: tuple[str, ...] = tuple(s["code"] for s in TAXONOMY["sentiment"])
-RISK_CODES: tuple[str, ...] = tuple(r["code"] for r in TAXONOMY["risk"])
+CONCERN_CODES: tuple[str, ...] = CONCERNS
+SENTIMENT_CODES: tuple[str, ...] = SENTIMENTS
+RISK_CODES: tuple[str, ...] = RISKS
