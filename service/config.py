@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     model_dir: Path = REPO_ROOT / "models" / "default"
     min_group: int = Field(default=5, ge=1)
+    # Trend figures may lag the notes by this much before a reader recomputes them itself; the scheduler's
+    # `trends.refresh` job republishes changed months every minute, well inside it.
+    trend_max_lag_s: int = Field(default=300, ge=0)
     text_retention_days: int = Field(default=730, ge=1)
     max_text_chars: int = Field(default=20_000, ge=1)
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)

@@ -1,4 +1,5 @@
-"""The job scheduler: the weekly digest (Monday 08:00 Asia/Shanghai by default) and the ticket sweep.
+"""The job scheduler: the weekly digest (Monday 08:00 Asia/Shanghai by default), the ticket sweep, and the
+republication of the trend figures of months that changed.
 
 Run it with `xinsheng schedule` (under a process supervisor, cron @reboot or a compose service), or embedded
 in `xinsheng serve` with XINSHENG_SCHEDULER=embedded. Every job is safe to run twice: the digest outbox sends each
@@ -78,12 +79,16 @@ def _cli(*argv: str) -> Callable[[], object]:
     return run
 
 
-def default_scheduler(*, sweep_every: timedelta = timedelta(minutes=15)) -> Scheduler:
-    """The product's schedule: the weekly digest Monday 08:00 Asia/Shanghai, the ticket sweep every 15 minutes."""
+def default_scheduler(
+    *, sweep_every: timedelta = timedelta(minutes=15), refresh_every: timedelta = timedelta(minutes=1)
+) -> Scheduler:
+    """The product's schedule: the weekly digest Monday 08:00 Asia/Shanghai, the ticket sweep every 15 minutes,
+    the trend figures of changed months every minute (so readers rarely wait for them)."""
     return Scheduler(
         jobs=[
             Job("digests.send_weekly", _cli("digest", "--send"), next_weekly_run),
             Job("tickets.sweep_overdue", _cli("tickets", "sweep"), lambda now: now + sweep_every),
+            Job("trends.refresh", _cli("trends", "refresh"), lambda now: now + refresh_every),
         ]
     )
 

@@ -7,21 +7,21 @@ hides exactly what the trend endpoints hide.
 
 from __future__ import annotations
 
-import statistics
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from service.accounts.models import Role, User
 from service.audit import service as audit
 from service.config import Settings
+from service.digests import tickets as ticket_figures
 from service.digests.errors import InvalidDigestRequest
 from service.notes import service as notes
 from service.notes.models import Note, NoteConcern
-from service.tickets.models import Ticket
 from service.trends import service as trends
 from service.trends.periods import parse_week, week_label
 from service.trends.tree import ORG, Group
@@ -33,7 +33,6 @@ EXCERPT_MIN_GROUP = 10
 EXCERPTS_PER_CONCERN = 2
 EXCERPT_CHARS = 80
 NEVER_EXCERPTED = {"integrity"}
-OPEN_STATUSES = ("open", "acknowledged", "in_progress", "waiting")
 
 
 def _scope(tree: Any, unit: str | None) -> Group:
@@ -51,40 +50,6 @@ def _monday(week: str) -> date:
         raise InvalidDigestRequest("week: must look like 2026-W47 (周格式应为 2026-W47)") from None
 
 
-def _hours(delta: timedelta) -> float:
-    return round(delta.total_seconds() / 3600, 1)
-
-
-def _ticket_figures(
-    *, session: Session, branch_ids: list[Any], start: datetime, end: datetime, k: int, hide: bool
-) -> dict[str, Any]:
-    rows = session.execute(
-        select(Ticket.created_at, Ticket.first_response_at, Ticket.resolved_at, Ticket.due_at, Ticket.status)
-        .where(Ticket.branch_id.in_(branch_ids))  # type: ignore[attr-defined]
-        .where(Ticket.created_at < end)
-    ).all()
-    opened = [r for r in rows if start <= r.created_at < end]
-    resolved = [r for r in rows if r.resolved_at is not None and start <= r.resolved_at < end]
-    overdue = [r for r in rows if r.status in OPEN_STATUSES and r.due_at < end]
-    responded = [r for r in opened if r.first_response_at is not None]
-
-    def count(items: list[Any]) -> int | None:
-        return None if hide and 0 < len(items) < k else len(items)
-
-    def median(items: list[Any], attr: str) -> float | None:
-        if not items or (hide and len(items) < k):
-            return None
-        return _hours(statistics.median(getattr(r, attr) - r.created_at for r in items))
-
-    return {
-        "opened": count(opened),
-        "resolved": count(resolved),
-        "overdue": count(overdue),
-        "median_hours_to_first_response": median(responded, "first_response_at"),
-        "median_hours_to_resolve": median(resolved, "resolved_at"),
-    }
-
-
 def _excerpts(
     *, session: Session, branch_ids: list[Any], monday: date, concerns: list[dict[str, Any]]
 ) -> tuple[dict[str, list[str]], list[Any]]:
@@ -95,13 +60,20 @@ def _excerpts(
         code = concern["code"]
         if code in NEVER_EXCERPTED or (concern["count"] or 0) < EXCERPT_MIN_GROUP:
             continue
-        integrity = select(NoteConcern.note_id).where(NoteConcern.code.in_(NEVER_EXCERPTED))  # type: ignore[attr-defined]
+        flagged = aliased(NoteConcern)
+        integrity = (
+            select(flagged.note_id)
+            .where(flagged.note_id == Note.id, flagged.code.in_(NEVER_EXCERPTED))  # type: ignore[attr-defined]
+            .exists()
+        )
         rows = session.execute(
             select(Note.id, Note.text)
             .join(NoteConcern, NoteConcern.note_id == Note.id)  # type: ignore[arg-type]
-            .where(NoteConcern.code == code, Note.branch_id.in_(branch_ids))  # type: ignore[attr-defined]
+            # coalesce() keeps SQLite off the index on concern code (a third of all rows for a common
+            # concern): it walks the week's notes by (branch, day) instead.
+            .where(func.coalesce(NoteConcern.code, "") == code, Note.branch_id.in_(branch_ids))  # type: ignore[attr-defined]
             .where(Note.occurred_on >= monday, Note.occurred_on <= monday + timedelta(days=6))
-            .where(Note.text.is_not(None), Note.id.not_in(integrity))  # type: ignore[union-attr, attr-defined]
+            .where(Note.text.is_not(None), ~integrity)  # type: ignore[union-attr]
             .order_by(NoteConcern.score.desc(), Note.id)  # type: ignore[attr-defined]
             .limit(EXCERPTS_PER_CONCERN * 5)
         ).all()
@@ -131,9 +103,18 @@ def build_weekly(
     """Build the weekly digest (JSON-ready) for the organisation or a unit; audit excerpts, and commit."""
     monday = _monday(week)
     mondays = [monday - timedelta(weeks=i) for i in range(PREVIOUS_WEEKS, -1, -1)]
-    cube = trends.build_cube(session=session, mondays=mondays, user=user, settings=settings)
-    tree = cube.tree
+    tree = trends.load_tree(session=session)
     scope = _scope(tree, unit)
+    heat_groups = [g for g in [scope, *tree.descendants(scope)] if g[0] == "unit"] or [scope]
+    cube = trends.published_cube(
+        session=session,
+        tree=tree,
+        mondays=mondays,
+        groups=list(dict.fromkeys([scope, *heat_groups])),
+        sources=("all",),
+        user=user,
+        settings=settings,
+    ).cube
     hide = user.role != Role.admin
     weeks = [week_label(m) for m in mondays]
     from service.taxonomy import CONCERN_CODES
@@ -166,7 +147,6 @@ def build_weekly(
         for i in emerging.items
         if scope_units is None or (i.unit is not None and i.unit in scope_units)
     ]
-    heat_groups = [g for g in [scope, *tree.descendants(scope)] if g[0] == "unit"] or [scope]
     heat_codes = [c["code"] for c in top_concerns]
     heat = {
         "concerns": [{"code": c["code"], "name": c["name"]} for c in top_concerns],
@@ -189,9 +169,10 @@ def build_weekly(
     ]
     ids = [bid for bid, code in tree.branch_codes.items() if code in branch_codes]
     start = datetime.combine(monday, time(), TZ).astimezone(UTC)
-    tickets = _ticket_figures(
+    tickets = ticket_figures.figures(
         session=session,
-        branch_ids=ids,
+        tree=tree,
+        scope=scope,
         start=start,
         end=start + timedelta(days=7),
         k=settings.min_group,

@@ -35,6 +35,7 @@ class Note(SQLModel, table=True):
         CheckConstraint("source IN ('talk', 'survey')", name="source_known"),
         Index("ix_note_created_at_id", "created_at", "id"),
         Index("ix_note_branch_id_occurred_on", "branch_id", "occurred_on"),
+        Index("ix_note_occurred_on", "occurred_on"),  # a week's notes org-wide (digest excerpts)
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)

@@ -27,6 +27,8 @@ class Ticket(SQLModel, table=True):
         ),
         Index("ix_ticket_queue_status", "queue", "status"),
         Index("ix_ticket_created_at_id", "created_at", "id"),
+        Index("ix_ticket_resolved_at", "resolved_at"),  # tickets resolved in a week (digest)
+        Index("ix_ticket_status_due_at", "status", "due_at"),  # open tickets past due (digest)
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)

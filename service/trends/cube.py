@@ -10,11 +10,10 @@ uncover a hidden cell.
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from service.taxonomy import RISK_CODES, SENTIMENT_CODES
 from service.trends import suppression
@@ -104,12 +103,6 @@ def families_for_weeks(mondays: Iterable[date]) -> list[Family]:
     return out
 
 
-# Suppression of one month family, by (tree shape, month, k, data): the same data always gives the same
-# hidden cells, so a cached answer is exactly the answer; a new note or correction changes the key.
-_CACHE: OrderedDict[tuple[Any, ...], frozenset[Cell]] = OrderedDict()
-_CACHE_SIZE = 256
-
-
 def build(
     tree: OrgTree, rows: Iterable[RollupRow], families: list[Family], *, k: int, suppress: bool
 ) -> Cube:
@@ -121,13 +114,11 @@ def build(
             cube.week_month[w] = fam.month
     chains: dict[str, list[Group]] = {}
     values = cube.values
-    by_month: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for monday, branch, source, metric, count in rows:
         week = week_label(monday)
         month = cube.week_month.get(week)
         if month is None or not count:
             continue
-        by_month[month].append((week, branch, source, metric, count))
         groups = chains.get(branch)
         if groups is None:
             groups = chains[branch] = [("branch", branch), *tree.ancestors(("branch", branch))]
@@ -138,20 +129,10 @@ def build(
     cube.values = dict(values)
     if not suppress:
         return cube
-    shape = hash((tuple(sorted(tree.unit_parent.items(), key=str)), tuple(sorted(tree.branch_unit.items()))))
     for fam in families:
-        key = (shape, fam.month, k, hash(tuple(sorted(by_month.get(fam.month, [])))))
-        hidden = _CACHE.get(key)
-        if hidden is None:
-            periods = {fam.month, *fam.weeks}
-            family_values = {cell: v for cell, v in cube.values.items() if cell[0] in periods}
-            hidden = frozenset(suppression.suppress(family_values, cube.relations_of, k))
-            _CACHE[key] = hidden
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-        else:
-            _CACHE.move_to_end(key)
-        cube.hidden |= hidden
+        periods = {fam.month, *fam.weeks}
+        family_values = {cell: v for cell, v in cube.values.items() if cell[0] in periods}
+        cube.hidden |= suppression.suppress(family_values, cube.relations_of, k)
     return cube
 
 

@@ -10,14 +10,15 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Date, cast, delete, func, insert, select
 from sqlmodel import Session
 
-from service.notes.models import Note, NoteLabel
-from service.trends.models import TrendRollup
+from service.notes.models import Note, NoteConcern, NoteLabel
+from service.trends import publish
+from service.trends.models import TrendBlock, TrendDirty, TrendFamily, TrendRollup
 from service.trends.periods import week_start
 
 Key = tuple[date, uuid.UUID, str, str]
@@ -93,6 +94,7 @@ def apply(*, session: Session, deltas: Mapping[Key, int]) -> None:
         set_={"count": table.c.count + stmt.excluded.count},
     )
     session.execute(stmt, rows)
+    publish.mark_dirty(session=session, months={publish.month_label(k[0]) for k in deltas})
     session.flush()
 
 
@@ -110,28 +112,76 @@ def record_correction(
     apply(session=session, deltas=deltas)
 
 
+def _week(session: Session) -> Any:
+    """SQL for the Monday of the ISO week of `note.occurred_on`."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.date_trunc("week", Note.occurred_on), Date)
+    return func.date(Note.occurred_on, "-6 days", "weekday 1", type_=Date)
+
+
 def rebuild(*, session: Session, chunk: int = 20_000) -> int:
-    """Recount every rollup row from the notes and their newest labels; flush only. Return notes counted."""
+    """Recount every rollup row from the notes and their newest labels; flush only. Return notes counted.
+
+    Notes nobody relabelled are counted by the database (grouped by week, branch and source); the few a
+    person corrected are counted here with their newest label.
+    """
     labels: dict[uuid.UUID, NoteLabel] = {}
     for label in session.scalars(select(NoteLabel).order_by(NoteLabel.labelled_at, NoteLabel.id)):  # type: ignore[arg-type]
         labels[label.note_id] = label
     session.execute(delete(TrendRollup))
+    for table in (TrendBlock, TrendFamily):  # every publication is recomputed from the new rollups
+        session.execute(delete(table))
     totals: Counter[Key] = Counter()
-    columns = (
-        Note.id,
-        Note.branch_id,
-        Note.source,
-        Note.occurred_on,
-        Note.concerns,
-        Note.sentiment,
-        Note.risk,
-    )
+    week = _week(session).label("week")
+    unlabelled = Note.id.not_in(select(NoteLabel.note_id))  # type: ignore[attr-defined]
     counted = 0
-    result = session.execute(select(*columns).execution_options(yield_per=chunk))
-    for row in result:
-        totals.update(contributions([effective_tags(row, labels.get(row.id))]))
-        counted += 1
-    items = list(totals.items())
-    for start in range(0, len(items), chunk):
-        apply(session=session, deltas=dict(items[start : start + chunk]))
+    for monday, branch_id, source, sentiment, risk, n in session.execute(
+        select(week, Note.branch_id, Note.source, Note.sentiment, Note.risk, func.count())
+        .where(unlabelled)
+        .group_by(week, Note.branch_id, Note.source, Note.sentiment, Note.risk)
+    ):
+        base = (_as_date(monday), branch_id, source)
+        totals[(*base, "notes")] += n
+        totals[(*base, f"s:{sentiment}")] += n
+        totals[(*base, f"r:{risk}")] += n
+        counted += n
+    for monday, branch_id, source, code, n in session.execute(
+        select(week, Note.branch_id, Note.source, NoteConcern.code, func.count())
+        .join(NoteConcern, NoteConcern.note_id == Note.id)  # type: ignore[arg-type]
+        .where(unlabelled)
+        .group_by(week, Note.branch_id, Note.source, NoteConcern.code)
+    ):
+        totals[(_as_date(monday), branch_id, source, f"c:{code}")] += n
+    if labels:
+        columns = (
+            Note.id,
+            Note.branch_id,
+            Note.source,
+            Note.occurred_on,
+            Note.concerns,
+            Note.sentiment,
+            Note.risk,
+        )
+        ids = list(labels)
+        for start in range(0, len(ids), 500):
+            for row in session.execute(select(*columns).where(Note.id.in_(ids[start : start + 500]))):  # type: ignore[attr-defined]
+                totals.update(contributions([effective_tags(row, labels[row.id])]))
+                counted += 1
+    rows = [
+        {"week_start": k[0], "branch_id": k[1], "source": k[2], "metric": k[3], "count": v}
+        for k, v in totals.items()
+        if v
+    ]
+    connection = session.connection()  # the table is empty in this transaction: plain inserts, no upsert
+    for start in range(0, len(rows), chunk):
+        connection.execute(insert(TrendRollup.__table__), rows[start : start + chunk])  # type: ignore[attr-defined]
+    session.execute(delete(TrendDirty))  # nothing is published: every month is refreshed when asked for
     return counted
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    return value

@@ -7,6 +7,7 @@ granted aggregates, and discipline sees only its queue, so both get 403.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
@@ -62,9 +63,9 @@ def concern_trends(
     answer = trends.query_concerns(
         session=session, user=user, settings=settings, query=query, today=date.today()
     )
-    if format == "json":
-        return answer
-    return export.response(answer, format)
+    if format == "json":  # plain data in TrendsPublic's shape: no model per cell (a year by unit has ~8,000)
+        return Response(json.dumps(answer, ensure_ascii=False), media_type="application/json")
+    return export.response(TrendsPublic.model_validate(answer), format)
 
 
 @router.get(

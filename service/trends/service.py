@@ -6,7 +6,7 @@ Dependencies: trends → notes, accounts (read); ingest and the label-correction
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,21 +14,18 @@ from sqlmodel import Session
 
 from service.accounts.models import Branch, Role, Unit, User
 from service.config import Settings
+from service.db import utcnow
 from service.errors import shown
 from service.notes.models import Note, NoteLabel
 from service.taxonomy import CONCERN_CODES, RISK_CODES, SENTIMENT_CODES
 from service.trends import cube as cubes
-from service.trends import emerging, rollups
+from service.trends import emerging, publish, rollups
 from service.trends.errors import InvalidTrendQuery
 from service.trends.models import (
-    BucketPublic,
-    CellPublic,
-    ConcernCellPublic,
     EmergingListPublic,
     EmergingPublic,
     GroupPublic,
     TrendRollup,
-    TrendsPublic,
 )
 from service.trends.periods import MAX_YEAR, MIN_YEAR, Period, parse_week, periods_between, week_label
 from service.trends.tree import ORG, Group, OrgTree
@@ -59,10 +56,33 @@ def record_label_correction(
 
 
 def rebuild_rollups(*, session: Session) -> int:
-    """Recount all rollups from the notes and their newest labels, and commit; return notes counted."""
+    """Recount all rollups from the notes and their newest labels, and commit; return notes counted.
+
+    Every publication is dropped: each month is published again when first asked for, or by
+    `refresh_published(everything=True)`.
+    """
     counted = rollups.rebuild(session=session)
     session.commit()
     return counted
+
+
+def refresh_published(*, session: Session, settings: Settings, everything: bool = False) -> int:
+    """Publish again the months a reader would find out of date (changed, never published, or published
+    for another K or organisation tree), or every month holding data; return months written."""
+    tree = load_tree(session=session)
+    mondays = session.scalars(select(TrendRollup.week_start).distinct()).all()
+    months = sorted({publish.month_label(m) for m in mondays} | set(publish.dirty_months(session=session)))
+    if not everything:
+        shape, now = publish.tree_hash(tree), utcnow()
+        states = publish.status(session=session, months=months)
+        months = [
+            m
+            for m in months
+            if states[m].oldest_change is not None
+            or states[m].needs_refresh(k=settings.min_group, shape=shape, now=now, max_lag_s=0)
+        ]
+    session.commit()
+    return publish.refresh(session=session, tree=tree, months=months, k=settings.min_group)
 
 
 def load_tree(*, session: Session) -> OrgTree:
@@ -77,30 +97,43 @@ def load_tree(*, session: Session) -> OrgTree:
     return tree
 
 
-def load_rows(*, session: Session, tree: OrgTree, first: date, last: date) -> list[cubes.RollupRow]:
-    """Read the rollup rows of the weeks starting in [first, last]."""
-    result = session.execute(
-        select(
-            TrendRollup.week_start,
-            TrendRollup.branch_id,
-            TrendRollup.source,
-            TrendRollup.metric,
-            TrendRollup.count,
-        ).where(TrendRollup.week_start >= first, TrendRollup.week_start <= last, TrendRollup.count != 0)
-    )
-    codes = tree.branch_codes
-    return [(r[0], codes[r[1]], r[2], r[3], r[4]) for r in result if r[1] in codes]
+@dataclass
+class Published:
+    """The cells a reader may see, and how fresh they are."""
+
+    cube: cubes.Cube
+    as_of: datetime | None
 
 
-def build_cube(*, session: Session, mondays: list[date], user: User, settings: Settings) -> cubes.Cube:
-    """Build the canonical table for the month families holding these weeks, suppressed unless admin."""
-    tree = load_tree(session=session)
-    families = cubes.families_for_weeks(mondays)
-    all_weeks = [monday for fam in families for monday in fam.mondays]
-    rows = (
-        load_rows(session=session, tree=tree, first=min(all_weeks), last=max(all_weeks)) if all_weeks else []
+def published_cube(
+    *,
+    session: Session,
+    tree: OrgTree,
+    mondays: list[date],
+    groups: list[Group],
+    sources: tuple[str, ...],
+    user: User,
+    settings: Settings,
+) -> Published:
+    """The published cells of these groups and sources for the month families holding these weeks.
+
+    Suppressed unless the user is an admin; refreshes families out of date first. Commits the session.
+    """
+    months = sorted({publish.month_label(m) for m in mondays})
+    session.commit()
+    as_of = publish.ensure_published(
+        session=session, tree=tree, months=months, k=settings.min_group, max_lag_s=settings.trend_max_lag_s
     )
-    return cubes.build(tree, rows, families, k=settings.min_group, suppress=user.role != Role.admin)
+    cube = publish.load(
+        session=session,
+        tree=tree,
+        months=months,
+        groups=groups,
+        sources=sources,
+        suppress=user.role != Role.admin,
+    )
+    session.commit()
+    return Published(cube, as_of)
 
 
 @dataclass(frozen=True)
@@ -164,78 +197,99 @@ def _output_groups(
     return [(g, src, kind) for g in members if g[0] == kind]
 
 
-def _cell(cube: cubes.Cube, cell: cubes.Cell, notes: cubes.Cell | None = None) -> CellPublic:
-    if cube.is_hidden(cell):
-        return CellPublic(count=None, share=None, suppressed=True)
-    count = cube.value(cell)
+_HIDDEN: dict[str, Any] = {"count": None, "share": None, "suppressed": True}
+
+
+def _cell(cube: cubes.Cube, cell: cubes.Cell, notes: cubes.Cell | None = None) -> dict[str, Any]:
+    if cell in cube.hidden:
+        return dict(_HIDDEN)
+    count = cube.values.get(cell, 0)
     share = None
-    if notes is not None and not cube.is_hidden(notes) and cube.value(notes):
-        share = round(count / cube.value(notes), 4)
-    return CellPublic(count=count, share=share, suppressed=False)
+    if notes is not None and notes not in cube.hidden:
+        n = cube.values.get(notes, 0)
+        if n:
+            share = round(count / n, 4)
+    return {"count": count, "share": share, "suppressed": False}
 
 
-def group_figures(
+def group_dict(
     cube: cubes.Cube, period: str, group: Group, source: str, kind: str, concerns: list[str]
-) -> GroupPublic:
-    """The figures of one group in one bucket, hidden cells as nulls."""
+) -> dict[str, Any]:
+    """The figures of one group in one bucket as plain JSON data (the shape of GroupPublic), hidden as nulls.
+
+    Plain dicts, not models: a year by unit holds tens of thousands of cells.
+    """
     tree = cube.tree
     notes = (period, group, source, "notes")
     sentiment = {c: _cell(cube, (period, group, source, f"s:{c}"), notes) for c in SENTIMENT_CODES}
     index = None
     pos, neg = sentiment["positive"], sentiment["negative"]
-    n = cube.value(notes)
-    if n and not cube.is_hidden(notes) and not pos.suppressed and not neg.suppressed:
-        index = round(((pos.count or 0) - (neg.count or 0)) / n, 4)
+    n = cube.values.get(notes, 0)
+    if n and notes not in cube.hidden and not pos["suppressed"] and not neg["suppressed"]:
+        index = round((pos["count"] - neg["count"]) / n, 4)
     parent = tree.parent(group) if group != ORG else None
-    return GroupPublic(
-        type=kind,
-        code=group[1] if len(group) > 1 else None,
-        name=tree.name(group) if kind != "source" else ("谈心谈话" if source == "talk" else "问卷调查"),
-        parent=parent[1] if parent and len(parent) > 1 else None,
-        source=None if source == "all" else source,
-        notes=_cell(cube, notes),
-        concerns=[
-            ConcernCellPublic(
-                code=c,
-                name=CONCERN_NAMES.get(c, c),
-                **_cell(cube, (period, group, source, f"c:{c}"), notes).model_dump(),
-            )
+    return {
+        "type": kind,
+        "code": group[1] if len(group) > 1 else None,
+        "name": tree.name(group) if kind != "source" else ("谈心谈话" if source == "talk" else "问卷调查"),
+        "parent": parent[1] if parent and len(parent) > 1 else None,
+        "source": None if source == "all" else source,
+        "notes": _cell(cube, notes),
+        "concerns": [
+            {"code": c, "name": CONCERN_NAMES.get(c, c), **_cell(cube, (period, group, source, f"c:{c}"), notes)}
             for c in concerns
         ],
-        sentiment=sentiment,
-        sentiment_index=index,
-        risk={c: _cell(cube, (period, group, source, f"r:{c}")) for c in RISK_CODES},
-    )
+        "sentiment": sentiment,
+        "sentiment_index": index,
+        "risk": {c: _cell(cube, (period, group, source, f"r:{c}")) for c in RISK_CODES},
+    }
+
+
+def group_figures(
+    cube: cubes.Cube, period: str, group: Group, source: str, kind: str, concerns: list[str]
+) -> GroupPublic:
+    """The figures of one group in one bucket, as a model (for the digest)."""
+    return GroupPublic.model_validate(group_dict(cube, period, group, source, kind, concerns))
 
 
 def query_concerns(
     *, session: Session, user: User, settings: Settings, query: TrendQuery, today: date
-) -> TrendsPublic:
-    """Answer a trend query from the rollups: per bucket and group, notes, concerns, sentiment and risk."""
+) -> dict[str, Any]:
+    """Answer a trend query from the published figures: per bucket and group, notes, concerns, sentiment
+    and risk, as JSON-ready data in the shape of `TrendsPublic` (dates as ISO strings)."""
     tree = load_tree(session=session)
     start, end, scope = _check(query, tree, today)
     periods: list[Period] = periods_between(start, end, query.interval)
     mondays = sorted({w for p in periods for w in p.weeks})
-    cube = build_cube(session=session, mondays=mondays, user=user, settings=settings)
     concerns = [query.concern] if query.concern else list(CONCERN_CODES)
     groups = _output_groups(tree, scope, query.group_by, query.source)
-    session.commit()  # end the read transaction
-    return TrendsPublic(
-        interval=query.interval,
-        group_by=query.group_by,
-        range={"from": periods[0].start, "to": periods[-1].end},
-        min_group=settings.min_group,
-        suppression_applied=user.role != Role.admin,
-        buckets=[
-            BucketPublic(
-                period=p.label,
-                start=p.start,
-                end=p.end,
-                groups=[group_figures(cube, p.label, g, s, kind, concerns) for g, s, kind in groups],
-            )
+    published = published_cube(
+        session=session,
+        tree=tree,
+        mondays=mondays,
+        groups=[g for g, _, _ in groups],
+        sources=tuple({s for _, s, _ in groups}),
+        user=user,
+        settings=settings,
+    )
+    cube = published.cube
+    return {
+        "interval": query.interval,
+        "group_by": query.group_by,
+        "range": {"from": periods[0].start.isoformat(), "to": periods[-1].end.isoformat()},
+        "min_group": settings.min_group,
+        "suppression_applied": user.role != Role.admin,
+        "as_of": published.as_of.isoformat() if published.as_of else None,
+        "buckets": [
+            {
+                "period": p.label,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "groups": [group_dict(cube, p.label, g, s, kind, concerns) for g, s, kind in groups],
+            }
             for p in periods
         ],
-    )
+    }
 
 
 def rollup_totals(*, session: Session) -> dict[str, int]:
@@ -253,19 +307,31 @@ def _sum(cube: cubes.Cube, cells: list[cubes.Cell]) -> tuple[int, bool]:
 def emerging_concerns(
     *, session: Session, user: User, settings: Settings, week: str, rules: emerging.Rules | None = None
 ) -> EmergingListPublic:
-    """Find concerns whose share rose significantly in a unit this week against its previous weeks."""
+    """Find concerns whose share rose significantly in a unit this week against its previous weeks.
+
+    Readers other than admins see an alert only when every figure it rests on is visible: an alert drawn
+    from suppressed cells would itself say something about them.
+    """
     rules = rules or emerging.Rules(min_count=max(5, settings.min_group), min_baseline=settings.min_group)
     try:
         monday = parse_week(week)
     except ValueError:
         raise InvalidTrendQuery("week: must look like 2026-W47 (周格式应为 2026-W47)") from None
     baseline = [monday - timedelta(weeks=i) for i in range(rules.baseline_weeks, 0, -1)]
-    cube = build_cube(session=session, mondays=[*baseline, monday], user=user, settings=settings)
-    session.commit()
-    tree = cube.tree
+    tree = load_tree(session=session)
+    units = [ORG, *(g for g in tree.descendants(ORG) if g[0] == "unit")]
+    cube = published_cube(
+        session=session,
+        tree=tree,
+        mondays=[*baseline, monday],
+        groups=units,
+        sources=("all",),
+        user=user,
+        settings=settings,
+    ).cube
     this, before = week_label(monday), [week_label(m) for m in baseline]
     items = []
-    for group in [ORG, *(g for g in tree.descendants(ORG) if g[0] == "unit")]:
+    for group in units:
         n1_cell = (this, group, "all", "notes")
         n0, n0_hidden = _sum(cube, [(w, group, "all", "notes") for w in before])
         for code in CONCERN_CODES:
@@ -274,26 +340,26 @@ def emerging_concerns(
             result = emerging.check_rise(cube.value(x1_cell), cube.value(n1_cell), x0, n0, rules)
             if result is None or not result.alert:
                 continue
-            now_hidden = cube.is_hidden(x1_cell) or cube.is_hidden(n1_cell)
-            base_hidden = n0_hidden or x0_hidden
+            if cube.is_hidden(x1_cell) or cube.is_hidden(n1_cell) or n0_hidden or x0_hidden:
+                continue  # only admins see cube.hidden empty; for the others the alert is withheld
             items.append(
                 EmergingPublic(
                     unit=group[1] if group != ORG else None,
                     unit_name=tree.name(group),
                     concern=code,
                     concern_name=CONCERN_NAMES.get(code, code),
-                    count=None if now_hidden else cube.value(x1_cell),
-                    notes=None if now_hidden else cube.value(n1_cell),
-                    share=None if now_hidden else result.share,
-                    baseline_count=None if base_hidden else x0,
-                    baseline_notes=None if base_hidden else n0,
-                    baseline_share=None if base_hidden else result.baseline_share,
-                    rise=None if now_hidden or base_hidden else result.rise,
-                    p_value=None if now_hidden or base_hidden else result.p_value,
-                    suppressed=now_hidden or base_hidden,
+                    count=cube.value(x1_cell),
+                    notes=cube.value(n1_cell),
+                    share=result.share,
+                    baseline_count=x0,
+                    baseline_notes=n0,
+                    baseline_share=result.baseline_share,
+                    rise=result.rise,
+                    p_value=result.p_value,
+                    suppressed=False,
                 )
             )
-    items.sort(key=lambda i: (i.p_value if i.p_value is not None else 1.0, i.unit or "", i.concern))
+    items.sort(key=lambda i: (i.p_value, i.unit or "", i.concern))
     return EmergingListPublic(
         week=this,
         baseline={"from": before[0], "to": before[-1]},

@@ -30,7 +30,14 @@ def _in_ci() -> bool:
 
 
 def make_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {"env": "test", "secret_key": TEST_SECRET, "database_url": "sqlite://"}
+    # trend_max_lag_s=0: a trend read right after an ingest recomputes the changed month (the lag is
+    # tested on its own in tests/service/trends/test_trends_publication.py).
+    values: dict[str, Any] = {
+        "env": "test",
+        "secret_key": TEST_SECRET,
+        "database_url": "sqlite://",
+        "trend_max_lag_s": 0,
+    }
     values.update(overrides)
     return Settings(**values)
 

@@ -64,9 +64,15 @@ def test_default_schedule_runs_the_real_sweep(tmp_path: Path, monkeypatch: pytes
     try:
         assert main(["db", "upgrade"]) == 0
         scheduler = default_scheduler()
-        assert [job.name for job in scheduler.jobs] == ["digests.send_weekly", "tickets.sweep_overdue"]
-        sweep = scheduler.jobs[1]
+        assert [job.name for job in scheduler.jobs] == [
+            "digests.send_weekly",
+            "tickets.sweep_overdue",
+            "trends.refresh",
+        ]
+        sweep, refresh = scheduler.jobs[1], scheduler.jobs[2]
         assert sweep.run() == 0
         assert sweep.next_at(utc(2026, 11, 23, 0, 0)) == utc(2026, 11, 23, 0, 15)
+        assert refresh.run() == 0
+        assert refresh.next_at(utc(2026, 11, 23, 0, 0)) == utc(2026, 11, 23, 0, 1)
     finally:
         get_settings.cache_clear()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -124,3 +125,21 @@ def test_a_note_relabelled_as_integrity_is_never_excerpted(client: TestClient, o
         )
     after = client.get(URL, params={"week": "2026-W47"}, headers=org.headers["admin"]).json()
     assert first and "safety" not in after["excerpts"]
+
+
+def test_ticket_counts_cannot_be_derived_across_unit_digests(client: TestClient, org: Org) -> None:
+    # U1 holds the unit U1-A (branch B1) and the branch B2 directly; B2's 2 tickets must not be derivable
+    # as U1's count minus U1-A's, so U1-A's count is hidden too for hr (admin sees everything).
+    _batch(client, org, SAFETY, date.today(), 12)
+    _batch(client, org, SAFETY, date.today(), 2, branch="B2")
+    week = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%G-W%V")  # the digest's week of "now"
+
+    def opened(who: str, unit: str | None) -> int | None:
+        params = {"week": week, **({"unit": unit} if unit else {})}
+        response = client.get(URL, params=params, headers=org.headers[who])
+        assert response.status_code == 200, response.text
+        return response.json()["tickets"]["opened"]
+
+    assert opened("admin", "U1-A") == 12 and opened("admin", "U1") == 14
+    assert opened("hr", None) == 14 and opened("hr", "U1") == 14
+    assert opened("hr", "U1-A") is None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from service.trends import service as trends
+from service.trends.models import TrendRollup
 from tests.service.conftest import Org
 from tests.service.trends.conftest import ingest
 
@@ -179,3 +181,30 @@ def test_xlsx_export_opens_with_chinese_headers(client: TestClient, org: Org) ->
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(1, 1).value == "周期"
     assert sheet.cell(2, 8).value == 5
+
+
+def test_rebuild_puts_every_weekday_in_its_iso_week(client: TestClient, org: Org, engine: Engine) -> None:
+    # Monday 2026-11-16 to Monday 2026-11-23, across a month family edge (2026-11-29 / 2026-11-30) too
+    days = [f"2026-11-{d:02d}" for d in range(16, 24)] + ["2026-11-29", "2026-11-30", "2026-12-06"]
+    for day in days:
+        ingest(client, org.headers["admin"], "B1", 1, day=day)
+
+    def rows() -> set[tuple]:
+        with Session(engine) as session:
+            return set(
+                session.execute(
+                    select(
+                        TrendRollup.week_start,
+                        TrendRollup.branch_id,
+                        TrendRollup.source,
+                        TrendRollup.metric,
+                        TrendRollup.count,
+                    ).where(TrendRollup.count != 0)
+                ).all()
+            )
+
+    incremental = rows()
+    assert {r[0] for r in incremental} == {date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 30)}
+    with Session(engine) as session:
+        assert trends.rebuild_rollups(session=session) == len(days)
+    assert rows() == incremental

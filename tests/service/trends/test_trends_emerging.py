@@ -75,3 +75,24 @@ def test_emerging_rejects_a_malformed_week(client: TestClient, org: Org) -> None
     response = client.get("/api/v1/trends/emerging", params={"week": "2026-47"}, headers=org.headers["hr"])
     assert response.status_code == 422
     assert set(response.json()) == {"error", "detail"}
+
+
+def test_an_alert_resting_on_a_suppressed_week_is_withheld_from_hr(client: TestClient, org: Org) -> None:
+    # one baseline week holds 3 notes: hr cannot see it, so an alert computed from it would say
+    # something about it; admin, who sees every cell, still gets the alert with its figures
+    monday = date(2026, 11, 16)
+    for i in range(1, 9):
+        _batch(client, org, QUIET, monday - timedelta(weeks=i), 3 if i == 4 else 6)
+    _batch(client, org, SAFETY, monday + timedelta(days=2), 8)
+
+    def alerts(persona: str) -> set[tuple[str | None, str]]:
+        answer = client.get(
+            "/api/v1/trends/emerging", params={"week": "2026-W47"}, headers=org.headers[persona]
+        )
+        assert answer.status_code == 200
+        items = answer.json()["items"]
+        assert all(not i["suppressed"] and i["p_value"] is not None for i in items)
+        return {(i["unit"], i["concern"]) for i in items}
+
+    assert (None, "safety") in alerts("admin")
+    assert (None, "safety") not in alerts("hr")
