@@ -7,7 +7,10 @@ Then times:
 - the rollup rebuild from those notes (`rebuild_rollups`, what `xinsheng trends rebuild` runs first);
 - publishing every month's figures with their suppression (`refresh_published(everything=True)`);
 - a year by week, org-wide and by unit, for hr (suppressed) and admin, and the org weekly digest for hr:
-  in-process through the service functions, and over HTTP against a real `xinsheng serve` process;
+  in-process through the service functions, and over HTTP against a real `xinsheng serve` process.
+  A query is timed three ways: cold (nothing rendered in the process: its answer and figure caches
+  emptied first; in-process only), a new window (a year ending one more week back each time: an answer
+  never given, over weeks mostly rendered already) and repeated (the same answer again);
 - republishing one month after a change (what the scheduler's minute job, or a reader past the lag, pays).
 
 usage: python benchmarks/bench_trends.py [--notes 1000000] [--repeat 20] [--database-url URL]
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import statistics
 import tempfile
@@ -48,6 +52,7 @@ CONCERN_P = dict(
 SENTIMENT_P = {"positive": 0.2, "neutral": 0.5, "negative": 0.3}
 RISK_P = {"none": 0.93, "watch": 0.06, "urgent": 0.01}
 START = date(2024, 11, 25)
+YEAR_START, YEAR_END = date(2025, 11, 24), date(2026, 11, 22)  # a year by week, 52 weeks
 WEEKS = 104
 
 
@@ -170,25 +175,41 @@ def main() -> None:
         rebuild_s = time.perf_counter() - t
         print(f"rollup rebuild over {counted:,} notes: {rebuild_s:.1f} s")
         t = time.perf_counter()
-        months = trends.refresh_published(session=session, settings=settings, everything=True)
+        months = trends.refresh_published(
+            session=session, settings=settings, everything=True, workers=os.cpu_count() or 1
+        )
         publish_s = time.perf_counter() - t
         print(
             f"publish {months} months: {publish_s:.1f} s ({publish_s / months:.2f} s a month); "
             f"rebuild + publish {rebuild_s + publish_s:.1f} s"
         )
-        year = {"start": date(2025, 11, 24), "end": date(2026, 11, 22)}
         for who, user in (("hr", hr), ("admin", admin)):
             for group_by in ("none", "unit"):
-                query = trends.TrendQuery(interval="week", group_by=group_by, **year)
+                windows = iter(range(1, 10_000))
 
-                def run(q: trends.TrendQuery = query, u: User = user) -> object:
-                    return trends.query_concerns(
+                def run(g: str = group_by, u: User = user, fresh: bool = True, w: object = windows) -> object:
+                    # fresh: a year ending one week earlier each time, an answer never computed before
+                    shift = timedelta(weeks=next(w) if fresh else 0)  # type: ignore[call-overload]
+                    q = trends.TrendQuery(
+                        interval="week", group_by=g, start=YEAR_START - shift, end=YEAR_END - shift
+                    )
+                    return trends.query_concerns_json(
                         session=session, user=u, settings=settings, query=q, today=date(2026, 11, 25)
                     )
 
-                p50, p95 = timings(run, args.repeat)
+                def cold_run(r=run) -> object:  # noqa: ANN001 - nothing rendered before, in this process
+                    trends._ANSWERS.clear()
+                    trends._FIGURES.clear()
+                    return r(fresh=False)
+
+                cold = timings(cold_run, args.repeat)
+                new = timings(run, args.repeat)
+                warm = timings(lambda r=run: r(fresh=False), args.repeat)
                 print(
-                    f"in-process: year by week, group_by={group_by}, {who}: p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+                    f"in-process: year by week, group_by={group_by}, {who}: "
+                    f"cold p50 {cold[0]:.1f} / p95 {cold[1]:.1f} ms; "
+                    f"new window p50 {new[0]:.1f} / p95 {new[1]:.1f} ms; "
+                    f"repeated p50 {warm[0]:.1f} / p95 {warm[1]:.1f} ms"
                 )
         p50, p95 = timings(
             lambda: digests.build_weekly(session=session, user=hr, settings=settings, week="2026-W47"),
@@ -209,20 +230,29 @@ def main() -> None:
             for who in ("hr", "admin"):
                 headers = {"Authorization": f"Bearer {tokens[who]}"}
                 for group_by in ("none", "unit"):
-                    params = {
-                        "from": "2025-11-24",
-                        "to": "2026-11-22",
-                        "interval": "week",
-                        "group_by": group_by,
-                    }
+                    http_windows = iter(range(1, 10_000))  # the server has its own answer cache
 
-                    def get(p: dict = params, h: dict = headers) -> None:
-                        assert http.get("/api/v1/trends/concerns", params=p, headers=h).status_code == 200
+                    def get(
+                        g: str = group_by, h: dict = headers, fresh: bool = True, w: object = http_windows
+                    ) -> None:
+                        shift = timedelta(weeks=next(w) if fresh else 0)  # type: ignore[call-overload]
+                        params = {
+                            "from": str(YEAR_START - shift),
+                            "to": str(YEAR_END - shift),
+                            "interval": "week",
+                            "group_by": g,
+                        }
+                        assert (
+                            http.get("/api/v1/trends/concerns", params=params, headers=h).status_code == 200
+                        )
 
-                    get()  # warm-up: the server process's first request
-                    p50, p95 = timings(get, args.repeat)
+                    get(fresh=False)  # the server process's first request (and the repeated query's first)
+                    new = timings(get, args.repeat)
+                    warm = timings(lambda f=get: f(fresh=False), args.repeat)
                     print(
-                        f"HTTP: year by week, group_by={group_by}, {who}: p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+                        f"HTTP: year by week, group_by={group_by}, {who}: "
+                        f"new window p50 {new[0]:.1f} / p95 {new[1]:.1f} ms; "
+                        f"repeated p50 {warm[0]:.1f} / p95 {warm[1]:.1f} ms"
                     )
             headers = {"Authorization": f"Bearer {tokens['hr']}"}
 

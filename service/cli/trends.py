@@ -4,6 +4,7 @@ and publish the figures (with their suppression) of the months that changed."""
 from __future__ import annotations
 
 import argparse
+import os
 
 from service.cli.common import cli_session, handles_errors
 
@@ -15,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     rebuild = trends.add_parser("rebuild", help="recount every rollup row from the stored notes")
     rebuild.set_defaults(handler=rebuild_rollups)
     refresh = trends.add_parser(
-        "refresh", help="publish again the months whose rollups changed (the scheduler runs this every minute)"
+        "refresh",
+        help="publish again the months whose rollups changed (the scheduler runs this every minute)",
     )
     refresh.add_argument("--all", action="store_true", help="every month holding data, changed or not")
     refresh.set_defaults(handler=refresh_published)
@@ -35,7 +37,9 @@ def rebuild_rollups(args: argparse.Namespace) -> int:
         counted = service.rebuild_rollups(session=session)
         print(f"rollups rebuilt from {counted} note(s) in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        months = service.refresh_published(session=session, settings=get_settings(), everything=True)
+        months = service.refresh_published(
+            session=session, settings=get_settings(), everything=True, workers=os.cpu_count() or 1
+        )
     print(f"{months} month(s) of trend figures published in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -49,6 +53,8 @@ def refresh_published(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     with cli_session() as session:
-        months = service.refresh_published(session=session, settings=get_settings(), everything=args.all)
+        months = service.refresh_published(
+            session=session, settings=get_settings(), everything=args.all, workers=os.cpu_count() or 1
+        )
     print(f"{months} month(s) of trend figures published in {time.perf_counter() - started:.1f} s")
     return 0

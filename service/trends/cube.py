@@ -93,6 +93,32 @@ class Cube:
         return rels
 
 
+View = tuple[dict[str, int], set[str]]  # one group, source and period: count by metric, hidden metrics
+_EMPTY_VIEW: View = ({}, set())
+
+
+@dataclass
+class Views:
+    """Published cells as read back: per (group, source, period) the counts by metric and the hidden ones.
+
+    What readers get (the trend endpoints, emerging concerns, the digest); `Cube` is what publishing computes.
+    """
+
+    tree: OrgTree
+    views: dict[tuple[Group, str, str], View] = field(default_factory=dict)
+
+    def view(self, period: str, group: Group, source: str) -> View:
+        return self.views.get((group, source, period), _EMPTY_VIEW)
+
+    def value(self, cell: Cell) -> int:
+        period, group, source, metric = cell
+        return self.view(period, group, source)[0].get(metric, 0)
+
+    def is_hidden(self, cell: Cell) -> bool:
+        period, group, source, metric = cell
+        return metric in self.view(period, group, source)[1]
+
+
 def families_for_weeks(mondays: Iterable[date]) -> list[Family]:
     """Return the month families that hold these weeks (each with all its weeks)."""
     months = sorted({month_of_week(m) for m in mondays})

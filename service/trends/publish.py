@@ -120,55 +120,106 @@ def _blocks(cube: cubes.Cube) -> dict[tuple[str, str], dict[str, dict[str, objec
     return blocks
 
 
-def refresh(*, session: Session, tree: OrgTree, months: Sequence[str], k: int) -> int:
+def compute(tree: OrgTree, rows: list[cubes.RollupRow], month: str, k: int) -> list[tuple[str, str, str]]:
+    """Suppress one month family and serialise its blocks: (group key, source, payload). Pure."""
+    cube = cubes.build(tree, rows, [family_of(month)], k=k, suppress=True)
+    return [
+        (key, source, json.dumps(block, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+        for (key, source), block in sorted(_blocks(cube).items())
+    ]
+
+
+@dataclass
+class _Job:
+    month: str
+    snapshot_at: datetime
+    marks: list[int]
+    rows: list[cubes.RollupRow]
+
+
+def _read(session: Session, tree: OrgTree, month: str) -> _Job:
+    snapshot_at = utcnow()
+    marks = list(session.scalars(select(TrendDirty.id).where(TrendDirty.month == month)))
+    rows = _rollup_rows(session=session, tree=tree, mondays=family_of(month).mondays)
+    session.commit()  # end the read phase before computing
+    return _Job(month, snapshot_at, marks, rows)
+
+
+def refresh(*, session: Session, tree: OrgTree, months: Sequence[str], k: int, workers: int = 1) -> int:
     """Recompute and publish these month families; return how many were written.
 
-    The session must have no transaction open; it is committed (read phase, then one write per family).
+    The session must have no transaction open; it is committed (a read per family, then a write per
+    family). With workers > 1 the families are computed in that many processes while this one reads and
+    writes (for `xinsheng trends rebuild` and `refresh --all`; a server refreshes in its own process).
     """
     shape = tree_hash(tree)
+    todo = sorted(set(months))
+    if workers <= 1 or len(todo) <= 1:
+        written = 0
+        for month in todo:
+            job = _read(session, tree, month)
+            written += _write(session, job, compute(tree, job.rows, month, k), k, shape)
+        return written
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     written = 0
-    for month in sorted(set(months)):
-        family = family_of(month)
-        snapshot_at = utcnow()
-        marks = list(session.scalars(select(TrendDirty.id).where(TrendDirty.month == month)))
-        rows = _rollup_rows(session=session, tree=tree, mondays=family.mondays)
-        session.commit()  # end the read phase before computing
-        cube = cubes.build(tree, rows, [family], k=k, suppress=True)
-        payloads = [
-            {
-                "month": month,
-                "group_key": key,
-                "source": source,
-                "payload": json.dumps(block, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
-            }
-            for (key, source), block in sorted(_blocks(cube).items())
-        ]
-        begin_write(session)
-        current = session.get(TrendFamily, month, with_for_update=True, populate_existing=True)
-        if (
-            current is not None
-            and current.snapshot_at > snapshot_at
-            and (current.min_group, current.tree_hash) == (k, shape)
-        ):
-            session.rollback()  # someone published newer figures meanwhile; our marks stay for the next refresh
-            continue
-        if current is None:
-            session.add(TrendFamily(month=month, min_group=k, tree_hash=shape, snapshot_at=snapshot_at))
-        else:
-            current.min_group, current.tree_hash, current.snapshot_at = k, shape, snapshot_at
-        try:
-            session.flush()
-        except IntegrityError:  # another refresher published this family first (PostgreSQL)
-            session.rollback()
-            continue
-        session.execute(delete(TrendBlock).where(TrendBlock.month == month))  # type: ignore[arg-type]
-        if payloads:
-            session.execute(insert(TrendBlock), payloads)
-        for start in range(0, len(marks), 500):
-            session.execute(delete(TrendDirty).where(TrendDirty.id.in_(marks[start : start + 500])))  # type: ignore[union-attr]
-        session.commit()
-        written += 1
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_one_blas_thread) as pool:
+        pending = []
+        for month in todo:
+            job = _read(session, tree, month)
+            pending.append((job, pool.submit(compute, tree, job.rows, month, k)))
+            job.rows = []  # sent to the worker: free the memory here
+            while len(pending) > workers:  # keep the workers busy, not every month's rows in memory
+                done, future = pending.pop(0)
+                written += _write(session, done, future.result(), k, shape)
+        for done, future in pending:
+            written += _write(session, done, future.result(), k, shape)
     return written
+
+
+def _one_blas_thread() -> None:
+    """In a worker: BLAS on one thread. OpenBLAS threads spin while they wait, so two workers each running
+    two BLAS threads on two cores run three times slower than one process (measured)."""
+    import numpy  # noqa: F401 - load BLAS first: threadpoolctl limits only libraries already loaded
+    import scipy.linalg  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+def _write(session: Session, job: _Job, blocks: list[tuple[str, str, str]], k: int, shape: str) -> int:
+    """Replace one family's blocks and delete the marks its read saw, unless newer figures are there."""
+    month = job.month
+    begin_write(session)
+    current = session.get(TrendFamily, month, with_for_update=True, populate_existing=True)
+    if (
+        current is not None
+        and current.snapshot_at > job.snapshot_at
+        and (current.min_group, current.tree_hash) == (k, shape)
+    ):
+        session.rollback()  # someone published newer figures meanwhile; our marks stay for the next refresh
+        return 0
+    if current is None:
+        session.add(TrendFamily(month=month, min_group=k, tree_hash=shape, snapshot_at=job.snapshot_at))
+    else:
+        current.min_group, current.tree_hash, current.snapshot_at = k, shape, job.snapshot_at
+    try:
+        session.flush()
+    except IntegrityError:  # another refresher published this family first (PostgreSQL)
+        session.rollback()
+        return 0
+    session.execute(delete(TrendBlock).where(TrendBlock.month == month))  # type: ignore[arg-type]
+    if blocks:
+        session.execute(
+            insert(TrendBlock),
+            [{"month": month, "group_key": g, "source": src, "payload": p} for g, src, p in blocks],
+        )
+    for start in range(0, len(job.marks), 500):
+        session.execute(delete(TrendDirty).where(TrendDirty.id.in_(job.marks[start : start + 500])))  # type: ignore[union-attr]
+    session.commit()
+    return 1
 
 
 def _rollup_rows(*, session: Session, tree: OrgTree, mondays: list) -> list[cubes.RollupRow]:  # type: ignore[type-arg]
@@ -191,8 +242,8 @@ def _rollup_rows(*, session: Session, tree: OrgTree, mondays: list) -> list[cube
 
 def ensure_published(
     *, session: Session, tree: OrgTree, months: Sequence[str], k: int, max_lag_s: int
-) -> datetime | None:
-    """Refresh the families that are out of date for a reader; return the oldest snapshot served.
+) -> dict[str, datetime]:
+    """Refresh the families that are out of date for a reader; return each month's snapshot served.
 
     The session must have no transaction open.
     """
@@ -201,12 +252,14 @@ def ensure_published(
     states = status(session=session, months=months)
     stale = [m for m, s in states.items() if s.needs_refresh(k=k, shape=shape, now=now, max_lag_s=max_lag_s)]
     session.commit()
-    if stale:
-        refresh(session=session, tree=tree, months=stale, k=k)
-    snapshots = list(
-        session.scalars(select(TrendFamily.snapshot_at).where(TrendFamily.month.in_(months)))  # type: ignore[attr-defined]
-    )
-    return min(snapshots) if snapshots else None
+    if not stale:
+        return {m: s.published.snapshot_at for m, s in states.items() if s.published is not None}
+    refresh(session=session, tree=tree, months=stale, k=k)
+    rows = session.execute(
+        select(TrendFamily.month, TrendFamily.snapshot_at).where(TrendFamily.month.in_(months))  # type: ignore[attr-defined]
+    ).all()
+    session.commit()
+    return dict(rows)  # type: ignore[arg-type]
 
 
 def load(
@@ -217,16 +270,10 @@ def load(
     groups: Iterable[Group],
     sources: Iterable[str],
     suppress: bool,
-) -> cubes.Cube:
-    """Read the published cells of these groups and sources in these month families into a cube."""
-    cube = cubes.Cube(tree=tree)
-    for month in months:
-        fam = family_of(month)
-        cube.month_weeks[fam.month] = fam.weeks
-        for w in fam.weeks:
-            cube.week_month[w] = fam.month
+) -> cubes.Views:
+    """Read the published cells of these groups and sources in these month families."""
+    out = cubes.Views(tree=tree)
     keys = sorted({group_key(g) for g in groups})
-    values: dict[cubes.Cell, int] = {}
     for key, source, payload in session.execute(
         select(TrendBlock.group_key, TrendBlock.source, TrendBlock.payload).where(
             TrendBlock.month.in_(months),  # type: ignore[attr-defined]
@@ -236,11 +283,7 @@ def load(
     ):
         group = group_of(key)
         block = json.loads(payload)
-        for period, metrics in block["v"].items():
-            for metric, count in metrics.items():
-                values[(period, group, source, metric)] = count
-        if suppress:
-            for period, metrics in block["h"].items():
-                cube.hidden.update((period, group, source, metric) for metric in metrics)
-    cube.values = values
-    return cube
+        hidden = block["h"] if suppress else {}
+        for period in block["v"].keys() | hidden.keys():
+            out.views[(group, source, period)] = (block["v"].get(period, {}), set(hidden.get(period, ())))
+    return out

@@ -7,7 +7,6 @@ granted aggregates, and discipline sees only its queue, so both get 403.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
@@ -60,11 +59,16 @@ def concern_trends(
         branch=branch,
         source=source,
     )
+    if (
+        format == "json"
+    ):  # JSON in TrendsPublic's shape, built without a model per cell (a year by unit: ~8,000)
+        body = trends.query_concerns_json(
+            session=session, user=user, settings=settings, query=query, today=date.today()
+        )
+        return Response(body, media_type="application/json")
     answer = trends.query_concerns(
         session=session, user=user, settings=settings, query=query, today=date.today()
     )
-    if format == "json":  # plain data in TrendsPublic's shape: no model per cell (a year by unit has ~8,000)
-        return Response(json.dumps(answer, ensure_ascii=False), media_type="application/json")
     return export.response(TrendsPublic.model_validate(answer), format)
 
 

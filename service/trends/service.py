@@ -5,6 +5,7 @@ Dependencies: trends → notes, accounts (read); ingest and the label-correction
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +20,8 @@ from service.errors import shown
 from service.notes.models import Note, NoteLabel
 from service.taxonomy import CONCERN_CODES, RISK_CODES, SENTIMENT_CODES
 from service.trends import cube as cubes
-from service.trends import emerging, publish, rollups
+from service.trends import emerging, publish, render, rollups
+from service.trends.cache import ByteLRU
 from service.trends.errors import InvalidTrendQuery
 from service.trends.models import (
     EmergingListPublic,
@@ -66,7 +68,9 @@ def rebuild_rollups(*, session: Session) -> int:
     return counted
 
 
-def refresh_published(*, session: Session, settings: Settings, everything: bool = False) -> int:
+def refresh_published(
+    *, session: Session, settings: Settings, everything: bool = False, workers: int = 1
+) -> int:
     """Publish again the months a reader would find out of date (changed, never published, or published
     for another K or organisation tree), or every month holding data; return months written."""
     tree = load_tree(session=session)
@@ -82,7 +86,7 @@ def refresh_published(*, session: Session, settings: Settings, everything: bool 
             or states[m].needs_refresh(k=settings.min_group, shape=shape, now=now, max_lag_s=0)
         ]
     session.commit()
-    return publish.refresh(session=session, tree=tree, months=months, k=settings.min_group)
+    return publish.refresh(session=session, tree=tree, months=months, k=settings.min_group, workers=workers)
 
 
 def load_tree(*, session: Session) -> OrgTree:
@@ -101,7 +105,7 @@ def load_tree(*, session: Session) -> OrgTree:
 class Published:
     """The cells a reader may see, and how fresh they are."""
 
-    cube: cubes.Cube
+    cube: cubes.Views
     as_of: datetime | None
 
 
@@ -114,16 +118,16 @@ def published_cube(
     sources: tuple[str, ...],
     user: User,
     settings: Settings,
+    snapshots: dict[str, datetime] | None = None,
 ) -> Published:
     """The published cells of these groups and sources for the month families holding these weeks.
 
-    Suppressed unless the user is an admin; refreshes families out of date first. Commits the session.
+    Suppressed unless the user is an admin; refreshes families out of date first (unless `snapshots` says
+    that was just done). Commits the session.
     """
     months = sorted({publish.month_label(m) for m in mondays})
-    session.commit()
-    as_of = publish.ensure_published(
-        session=session, tree=tree, months=months, k=settings.min_group, max_lag_s=settings.trend_max_lag_s
-    )
+    if snapshots is None:
+        snapshots = _ensure(session=session, tree=tree, months=months, settings=settings)
     cube = publish.load(
         session=session,
         tree=tree,
@@ -133,7 +137,14 @@ def published_cube(
         suppress=user.role != Role.admin,
     )
     session.commit()
-    return Published(cube, as_of)
+    return Published(cube, min(snapshots.values()) if snapshots else None)
+
+
+def _ensure(*, session: Session, tree: OrgTree, months: list[str], settings: Settings) -> dict[str, datetime]:
+    session.commit()
+    return publish.ensure_published(
+        session=session, tree=tree, months=months, k=settings.min_group, max_lag_s=settings.trend_max_lag_s
+    )
 
 
 @dataclass(frozen=True)
@@ -197,36 +208,21 @@ def _output_groups(
     return [(g, src, kind) for g in members if g[0] == kind]
 
 
-_HIDDEN: dict[str, Any] = {"count": None, "share": None, "suppressed": True}
+_CONCERN_METRIC = {c: f"c:{c}" for c in CONCERN_CODES}
+_SENTIMENT_METRIC = {c: f"s:{c}" for c in SENTIMENT_CODES}
+_RISK_METRIC = {c: f"r:{c}" for c in RISK_CODES}
 
 
-def _cell(cube: cubes.Cube, cell: cubes.Cell, notes: cubes.Cell | None = None) -> dict[str, Any]:
-    if cell in cube.hidden:
-        return dict(_HIDDEN)
-    count = cube.values.get(cell, 0)
-    share = None
-    if notes is not None and notes not in cube.hidden:
-        n = cube.values.get(notes, 0)
-        if n:
-            share = round(count / n, 4)
-    return {"count": count, "share": share, "suppressed": False}
+def _cell(view: cubes.View, metric: str, notes: int | None = None) -> dict[str, Any]:
+    """One figure; `notes` is the visible note count the share is taken of (None: no share)."""
+    values, hidden = view
+    if metric in hidden:
+        return {"count": None, "share": None, "suppressed": True}
+    count = values.get(metric, 0)
+    return {"count": count, "share": round(count / notes, 4) if notes else None, "suppressed": False}
 
 
-def group_dict(
-    cube: cubes.Cube, period: str, group: Group, source: str, kind: str, concerns: list[str]
-) -> dict[str, Any]:
-    """The figures of one group in one bucket as plain JSON data (the shape of GroupPublic), hidden as nulls.
-
-    Plain dicts, not models: a year by unit holds tens of thousands of cells.
-    """
-    tree = cube.tree
-    notes = (period, group, source, "notes")
-    sentiment = {c: _cell(cube, (period, group, source, f"s:{c}"), notes) for c in SENTIMENT_CODES}
-    index = None
-    pos, neg = sentiment["positive"], sentiment["negative"]
-    n = cube.values.get(notes, 0)
-    if n and notes not in cube.hidden and not pos["suppressed"] and not neg["suppressed"]:
-        index = round((pos["count"] - neg["count"]) / n, 4)
+def _group_head(tree: OrgTree, group: Group, source: str, kind: str) -> dict[str, Any]:
     parent = tree.parent(group) if group != ORG else None
     return {
         "type": kind,
@@ -234,19 +230,39 @@ def group_dict(
         "name": tree.name(group) if kind != "source" else ("谈心谈话" if source == "talk" else "问卷调查"),
         "parent": parent[1] if parent and len(parent) > 1 else None,
         "source": None if source == "all" else source,
-        "notes": _cell(cube, notes),
+    }
+
+
+def group_dict(
+    cube: cubes.Views, period: str, group: Group, source: str, kind: str, concerns: list[str]
+) -> dict[str, Any]:
+    """The figures of one group in one bucket as plain JSON data (the shape of GroupPublic), hidden as nulls.
+
+    Plain dicts, not models: a year by unit holds tens of thousands of cells.
+    """
+    tree = cube.tree
+    view = cube.view(period, group, source)
+    n = None if "notes" in view[1] else view[0].get("notes", 0)
+    sentiment = {c: _cell(view, m, n) for c, m in _SENTIMENT_METRIC.items()}
+    index = None
+    pos, neg = sentiment["positive"], sentiment["negative"]
+    if n and not pos["suppressed"] and not neg["suppressed"]:
+        index = round((pos["count"] - neg["count"]) / n, 4)
+    return {
+        **_group_head(tree, group, source, kind),
+        "notes": _cell(view, "notes"),
         "concerns": [
-            {"code": c, "name": CONCERN_NAMES.get(c, c), **_cell(cube, (period, group, source, f"c:{c}"), notes)}
+            {"code": c, "name": CONCERN_NAMES.get(c, c), **_cell(view, _CONCERN_METRIC[c], n)}
             for c in concerns
         ],
         "sentiment": sentiment,
         "sentiment_index": index,
-        "risk": {c: _cell(cube, (period, group, source, f"r:{c}")) for c in RISK_CODES},
+        "risk": {c: _cell(view, m) for c, m in _RISK_METRIC.items()},
     }
 
 
 def group_figures(
-    cube: cubes.Cube, period: str, group: Group, source: str, kind: str, concerns: list[str]
+    cube: cubes.Views, period: str, group: Group, source: str, kind: str, concerns: list[str]
 ) -> GroupPublic:
     """The figures of one group in one bucket, as a model (for the digest)."""
     return GroupPublic.model_validate(group_dict(cube, period, group, source, kind, concerns))
@@ -257,39 +273,93 @@ def query_concerns(
 ) -> dict[str, Any]:
     """Answer a trend query from the published figures: per bucket and group, notes, concerns, sentiment
     and risk, as JSON-ready data in the shape of `TrendsPublic` (dates as ISO strings)."""
+    return json.loads(
+        query_concerns_json(session=session, user=user, settings=settings, query=query, today=today)
+    )
+
+
+# Serialised answers by everything that determines them (the query, K, suppression, the tree with its names,
+# and the snapshot of every month family read): a repeated dashboard query costs two small reads. Any new
+# publication or tree change makes a new key; old ones age out.
+_ANSWERS = ByteLRU(max_bytes=64 * 1024 * 1024, max_item=8 * 1024 * 1024)
+# One group's figures in one period as JSON text, by (suppression, concern filter, month family, its
+# snapshot, group, source, period): a new window or grouping re-renders only what was never rendered.
+_FIGURES = ByteLRU(max_bytes=64 * 1024 * 1024, max_item=64 * 1024)
+
+
+def query_concerns_json(
+    *, session: Session, user: User, settings: Settings, query: TrendQuery, today: date
+) -> bytes:
+    """`query_concerns` serialised as UTF-8 JSON (what the HTTP route sends)."""
     tree = load_tree(session=session)
     start, end, scope = _check(query, tree, today)
     periods: list[Period] = periods_between(start, end, query.interval)
     mondays = sorted({w for p in periods for w in p.weeks})
-    concerns = [query.concern] if query.concern else list(CONCERN_CODES)
-    groups = _output_groups(tree, scope, query.group_by, query.source)
-    published = published_cube(
-        session=session,
-        tree=tree,
-        mondays=mondays,
-        groups=[g for g, _, _ in groups],
-        sources=tuple({s for _, s, _ in groups}),
-        user=user,
-        settings=settings,
+    months = sorted({publish.month_label(m) for m in mondays})
+    snapshots = _ensure(session=session, tree=tree, months=months, settings=settings)
+    suppress = user.role != Role.admin
+    key = (
+        periods[0].start,
+        periods[-1].end,
+        query.interval,
+        query.group_by,
+        query.concern,
+        scope,
+        query.source,
+        suppress,
+        settings.min_group,
+        tree.fingerprint(),
+        tuple(sorted(snapshots.items())),
     )
-    cube = published.cube
-    return {
+    cached = _ANSWERS.get(key)
+    if cached is not None:
+        return cached
+    concerns = render.concern_prefixes(
+        [query.concern] if query.concern else list(CONCERN_CODES), CONCERN_NAMES
+    )
+    groups = _output_groups(tree, scope, query.group_by, query.source)
+    heads = [(g, s, render.dumps(_group_head(tree, g, s, kind))[:-1]) for g, s, kind in groups]
+    # A group's figures in a period depend only on its family's publication: rendered once per snapshot.
+    base = (suppress, query.concern)
+    slots = []
+    for p in periods:
+        month = p.label if p.kind == "month" else publish.month_label(p.start)
+        family = (month, snapshots.get(month))
+        slots.append([(h, (*base, *family, g, s, p.label)) for g, s, h in heads])
+    rendered = {k: _FIGURES.get(k) for row in slots for _, k in row}
+    missing = [k for k, v in rendered.items() if v is None]
+    if missing:
+        months_missing = {k[2] for k in missing}  # read only the families with something to render
+        cube = published_cube(
+            session=session,
+            tree=tree,
+            mondays=[m for m in mondays if publish.month_label(m) in months_missing],
+            groups=[g for g, _, _ in groups],
+            sources=tuple({s for _, s, _ in groups}),
+            user=user,
+            settings=settings,
+            snapshots=snapshots,
+        ).cube
+        for k in missing:
+            group, source, period = k[-3:]
+            rendered[k] = text = render.figures_json(cube.view(period, group, source), concerns)
+            _FIGURES.put(k, text)
+    head = {
         "interval": query.interval,
         "group_by": query.group_by,
         "range": {"from": periods[0].start.isoformat(), "to": periods[-1].end.isoformat()},
         "min_group": settings.min_group,
-        "suppression_applied": user.role != Role.admin,
-        "as_of": published.as_of.isoformat() if published.as_of else None,
-        "buckets": [
-            {
-                "period": p.label,
-                "start": p.start.isoformat(),
-                "end": p.end.isoformat(),
-                "groups": [group_dict(cube, p.label, g, s, kind, concerns) for g, s, kind in groups],
-            }
-            for p in periods
-        ],
+        "suppression_applied": suppress,
+        "as_of": min(snapshots.values()).isoformat() if snapshots else None,
     }
+    buckets = []
+    for p, row in zip(periods, slots, strict=True):
+        opening = render.dumps({"period": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()})
+        figures = ",".join(h + rendered[k] for h, k in row)  # type: ignore[operator]
+        buckets.append(opening[:-1] + ',"groups":[' + figures + "]}")
+    body = (render.dumps(head)[:-1] + ',"buckets":[' + ",".join(buckets) + "]}").encode("utf-8")
+    _ANSWERS.put(key, body)
+    return body
 
 
 def rollup_totals(*, session: Session) -> dict[str, int]:
@@ -300,7 +370,7 @@ def rollup_totals(*, session: Session) -> dict[str, int]:
     return {metric: int(total) for metric, total in rows if total}
 
 
-def _sum(cube: cubes.Cube, cells: list[cubes.Cell]) -> tuple[int, bool]:
+def _sum(cube: cubes.Views, cells: list[cubes.Cell]) -> tuple[int, bool]:
     return sum(cube.value(c) for c in cells), any(cube.is_hidden(c) for c in cells)
 
 

@@ -47,7 +47,9 @@ def _repair(rel: Relation, values: Mapping[Cell, int], hidden: set[Cell], k: int
     return _pick([p for p in parts if p not in hidden], values) or total
 
 
-AUDIT_LIMIT = 1000  # hidden cells per connected component checked exactly (SVD); larger ones rely on the rules
+AUDIT_LIMIT = (
+    1000  # hidden cells per connected component checked exactly (SVD); larger ones rely on the rules
+)
 
 
 def suppress(

@@ -68,6 +68,17 @@ class OrgTree:
             stack.extend(reversed(self.children(node)))
         return out
 
+    def fingerprint(self) -> int:
+        """A key for in-process caches: changes when any unit or branch is added, moved or renamed."""
+        return hash(
+            (
+                tuple(sorted(self.unit_names.items())),
+                tuple(sorted(self.unit_parent.items(), key=str)),
+                tuple(sorted(self.branch_names.items())),
+                tuple(sorted(self.branch_unit.items())),
+            )
+        )
+
     def name(self, group: Group) -> str:
         if group[0] == "unit":
             return self.unit_names[group[1]]

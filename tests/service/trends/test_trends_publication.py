@@ -152,3 +152,45 @@ def test_refresh_also_publishes_months_never_published(
         assert trends.refresh_published(session=session, settings=settings) == 0  # nothing left to do
         settings.min_group = 3
         assert trends.refresh_published(session=session, settings=settings) == 1  # K changed
+
+
+def test_publishing_in_worker_processes_gives_the_same_blocks(
+    client: TestClient, org: Org, engine: Engine, settings: Settings
+) -> None:
+    admin = org.headers["admin"]
+    for day, n in (("2026-09-09", 7), ("2026-10-14", 3), ("2026-11-18", 12)):
+        ingest(client, admin, "B1", n, day=day)
+    ingest(client, admin, "B2", 2, day="2026-11-18")
+
+    def blocks() -> list[tuple[str, str, str, str]]:
+        with Session(engine) as session:
+            return sorted(
+                session.execute(
+                    select(TrendBlock.month, TrendBlock.group_key, TrendBlock.source, TrendBlock.payload)
+                ).all()
+            )
+
+    with Session(engine) as session:
+        assert trends.refresh_published(session=session, settings=settings, everything=True) == 3
+        one_process = blocks()
+        session.execute(delete(TrendFamily))
+        session.execute(delete(TrendBlock))
+        session.commit()
+        assert trends.refresh_published(session=session, settings=settings, everything=True, workers=2) == 3
+    assert blocks() == one_process and one_process
+
+
+def test_cached_answers_and_figures_equal_a_fresh_answer(
+    client: TestClient, org: Org, settings: Settings
+) -> None:
+    admin = org.headers["admin"]
+    ingest(client, admin, "B1", 6, day="2026-10-14")
+    ingest(client, admin, "B2", 3, day="2026-11-18")
+    first = {"from": "2026-10-01", "to": "2026-11-22", "interval": "week", "group_by": "branch"}
+    shifted = {**first, "from": "2026-10-12", "to": "2026-11-29"}
+    for who in ("hr", "admin"):
+        client.get(URL, params=first, headers=org.headers[who])  # renders most of the weeks of `shifted`
+        reused = client.get(URL, params=shifted, headers=org.headers[who]).content
+        trends._ANSWERS.clear()
+        trends._FIGURES.clear()
+        assert client.get(URL, params=shifted, headers=org.headers[who]).content == reused
