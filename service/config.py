@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Trend figures may lag the notes by this much before a reader recomputes them itself; the scheduler's
     # `trends.refresh` job republishes changed months every minute, well inside it.
     trend_max_lag_s: int = Field(default=300, ge=0)
+    # ... except that a month whose last publication took at most this long is recomputed by the reader
+    # (small organisations always see current figures; large ones wait at most the lag, or the scheduler).
+    trend_sync_refresh_ms: int = Field(default=250, ge=0)
     text_retention_days: int = Field(default=730, ge=1)
     max_text_chars: int = Field(default=20_000, ge=1)
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)

@@ -46,6 +46,7 @@ class TrendFamily(SQLModel, table=True):
     min_group: int
     tree_hash: str = Field(max_length=64)
     snapshot_at: datetime = Field(sa_type=UTCDateTime)  # the data published is at least this recent
+    compute_ms: int = 0  # how long suppressing it took: a reader redoes a quick one rather than lag
 
 
 class TrendBlock(SQLModel, table=True):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -80,11 +81,15 @@ class Status:
     published: TrendFamily | None
     oldest_change: datetime | None  # the oldest unpublished change, if any
 
-    def needs_refresh(self, *, k: int, shape: str, now: datetime, max_lag_s: int) -> bool:
+    def needs_refresh(self, *, k: int, shape: str, now: datetime, max_lag_s: int, quick_ms: int = 0) -> bool:
+        """Out of date for a reader: never published, another K or tree, or changed since and either the
+        change is older than the lag allowed or the last publication was quick (under `quick_ms`)."""
         fam = self.published
         if fam is None or fam.min_group != k or fam.tree_hash != shape:
             return True
-        return self.oldest_change is not None and now - self.oldest_change >= timedelta(seconds=max_lag_s)
+        if self.oldest_change is None:
+            return False
+        return fam.compute_ms < quick_ms or now - self.oldest_change >= timedelta(seconds=max_lag_s)
 
 
 def status(*, session: Session, months: Sequence[str]) -> dict[str, Status]:
@@ -120,13 +125,18 @@ def _blocks(cube: cubes.Cube) -> dict[tuple[str, str], dict[str, dict[str, objec
     return blocks
 
 
-def compute(tree: OrgTree, rows: list[cubes.RollupRow], month: str, k: int) -> list[tuple[str, str, str]]:
-    """Suppress one month family and serialise its blocks: (group key, source, payload). Pure."""
+Blocks = list[tuple[str, str, str]]  # (group key, source, payload)
+
+
+def compute(tree: OrgTree, rows: list[cubes.RollupRow], month: str, k: int) -> tuple[Blocks, int]:
+    """Suppress one month family and serialise its blocks; return them and the milliseconds taken. Pure."""
+    started = time.perf_counter()
     cube = cubes.build(tree, rows, [family_of(month)], k=k, suppress=True)
-    return [
+    blocks = [
         (key, source, json.dumps(block, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
         for (key, source), block in sorted(_blocks(cube).items())
     ]
+    return blocks, round((time.perf_counter() - started) * 1000)
 
 
 @dataclass
@@ -158,7 +168,7 @@ def refresh(*, session: Session, tree: OrgTree, months: Sequence[str], k: int, w
         written = 0
         for month in todo:
             job = _read(session, tree, month)
-            written += _write(session, job, compute(tree, job.rows, month, k), k, shape)
+            written += _write(session, job, *compute(tree, job.rows, month, k), k, shape)
         return written
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -173,9 +183,9 @@ def refresh(*, session: Session, tree: OrgTree, months: Sequence[str], k: int, w
             job.rows = []  # sent to the worker: free the memory here
             while len(pending) > workers:  # keep the workers busy, not every month's rows in memory
                 done, future = pending.pop(0)
-                written += _write(session, done, future.result(), k, shape)
+                written += _write(session, done, *future.result(), k, shape)
         for done, future in pending:
-            written += _write(session, done, future.result(), k, shape)
+            written += _write(session, done, *future.result(), k, shape)
     return written
 
 
@@ -189,7 +199,7 @@ def _one_blas_thread() -> None:
     threadpool_limits(1)
 
 
-def _write(session: Session, job: _Job, blocks: list[tuple[str, str, str]], k: int, shape: str) -> int:
+def _write(session: Session, job: _Job, blocks: Blocks, compute_ms: int, k: int, shape: str) -> int:
     """Replace one family's blocks and delete the marks its read saw, unless newer figures are there."""
     month = job.month
     begin_write(session)
@@ -202,9 +212,14 @@ def _write(session: Session, job: _Job, blocks: list[tuple[str, str, str]], k: i
         session.rollback()  # someone published newer figures meanwhile; our marks stay for the next refresh
         return 0
     if current is None:
-        session.add(TrendFamily(month=month, min_group=k, tree_hash=shape, snapshot_at=job.snapshot_at))
+        session.add(
+            TrendFamily(
+                month=month, min_group=k, tree_hash=shape, snapshot_at=job.snapshot_at, compute_ms=compute_ms
+            )
+        )
     else:
         current.min_group, current.tree_hash, current.snapshot_at = k, shape, job.snapshot_at
+        current.compute_ms = compute_ms
     try:
         session.flush()
     except IntegrityError:  # another refresher published this family first (PostgreSQL)
@@ -241,7 +256,7 @@ def _rollup_rows(*, session: Session, tree: OrgTree, mondays: list) -> list[cube
 
 
 def ensure_published(
-    *, session: Session, tree: OrgTree, months: Sequence[str], k: int, max_lag_s: int
+    *, session: Session, tree: OrgTree, months: Sequence[str], k: int, max_lag_s: int, quick_ms: int = 0
 ) -> dict[str, datetime]:
     """Refresh the families that are out of date for a reader; return each month's snapshot served.
 
@@ -250,7 +265,11 @@ def ensure_published(
     shape = tree_hash(tree)
     now = utcnow()
     states = status(session=session, months=months)
-    stale = [m for m, s in states.items() if s.needs_refresh(k=k, shape=shape, now=now, max_lag_s=max_lag_s)]
+    stale = [
+        m
+        for m, s in states.items()
+        if s.needs_refresh(k=k, shape=shape, now=now, max_lag_s=max_lag_s, quick_ms=quick_ms)
+    ]
     session.commit()
     if not stale:
         return {m: s.published.snapshot_at for m, s in states.items() if s.published is not None}

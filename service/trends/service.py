@@ -143,7 +143,12 @@ def published_cube(
 def _ensure(*, session: Session, tree: OrgTree, months: list[str], settings: Settings) -> dict[str, datetime]:
     session.commit()
     return publish.ensure_published(
-        session=session, tree=tree, months=months, k=settings.min_group, max_lag_s=settings.trend_max_lag_s
+        session=session,
+        tree=tree,
+        months=months,
+        k=settings.min_group,
+        max_lag_s=settings.trend_max_lag_s,
+        quick_ms=settings.trend_sync_refresh_ms,
     )
 
 

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("min_group", sa.Integer(), nullable=False),
         sa.Column("tree_hash", sa.String(length=64), nullable=False),
         sa.Column("snapshot_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("compute_ms", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("month", name=op.f("pk_trend_family")),
     )
     op.create_table(
