@@ -56,8 +56,13 @@ def _excerpts(
     """A few scrubbed excerpts per top concern whose group has ≥ 10 notes; never integrity notes."""
     out: dict[str, list[str]] = {}
     read: list[Any] = []
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for concern in concerns:
         code = concern["code"]
+        # On SQLite, coalesce() keeps the planner off the index on concern code (a third of all rows for a
+        # common concern) so that it walks the week's notes by (branch, day); PostgreSQL's planner knows
+        # that from its statistics, and the same coalesce() would hide them from it (a sequential scan).
+        same_code = func.coalesce(NoteConcern.code, "") == code if sqlite else NoteConcern.code == code
         if code in NEVER_EXCERPTED or (concern["count"] or 0) < EXCERPT_MIN_GROUP:
             continue
         flagged = aliased(NoteConcern)
@@ -69,9 +74,7 @@ def _excerpts(
         rows = session.execute(
             select(Note.id, Note.text)
             .join(NoteConcern, NoteConcern.note_id == Note.id)  # type: ignore[arg-type]
-            # coalesce() keeps SQLite off the index on concern code (a third of all rows for a common
-            # concern): it walks the week's notes by (branch, day) instead.
-            .where(func.coalesce(NoteConcern.code, "") == code, Note.branch_id.in_(branch_ids))  # type: ignore[attr-defined]
+            .where(same_code, Note.branch_id.in_(branch_ids))  # type: ignore[attr-defined]
             .where(Note.occurred_on >= monday, Note.occurred_on <= monday + timedelta(days=6))
             .where(Note.text.is_not(None), ~integrity)  # type: ignore[union-attr]
             .order_by(NoteConcern.score.desc(), Note.id)  # type: ignore[attr-defined]
