@@ -170,6 +170,9 @@ def main() -> None:
         t = time.perf_counter()
         made = fill_notes(session, branch_ids, admin, args.notes, rng)
         print(f"{args.notes:,} notes and {made:,} tickets written in {time.perf_counter() - t:.1f} s")
+        if args.database_url:  # as after any bulk load: give the planner its statistics (autovacuum would, later)
+            session.execute(text("ANALYZE"))
+            session.commit()
         t = time.perf_counter()
         counted = trends.rebuild_rollups(session=session)
         rebuild_s = time.perf_counter() - t
