@@ -260,7 +260,8 @@ def ensure_published(
 ) -> dict[str, datetime]:
     """Refresh the families that are out of date for a reader; return each month's snapshot served.
 
-    The session must have no transaction open.
+    Reads in the caller's transaction when nothing is out of date (so a reader's answer takes one
+    transaction); otherwise commits it, refreshes, and reads the snapshots anew.
     """
     shape = tree_hash(tree)
     now = utcnow()
@@ -270,9 +271,9 @@ def ensure_published(
         for m, s in states.items()
         if s.needs_refresh(k=k, shape=shape, now=now, max_lag_s=max_lag_s, quick_ms=quick_ms)
     ]
-    session.commit()
     if not stale:
         return {m: s.published.snapshot_at for m, s in states.items() if s.published is not None}
+    session.commit()
     refresh(session=session, tree=tree, months=stale, k=k)
     rows = session.execute(
         select(TrendFamily.month, TrendFamily.snapshot_at).where(TrendFamily.month.in_(months))  # type: ignore[attr-defined]

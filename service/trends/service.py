@@ -141,7 +141,6 @@ def published_cube(
 
 
 def _ensure(*, session: Session, tree: OrgTree, months: list[str], settings: Settings) -> dict[str, datetime]:
-    session.commit()
     return publish.ensure_published(
         session=session,
         tree=tree,
@@ -318,6 +317,7 @@ def query_concerns_json(
     )
     cached = _ANSWERS.get(key)
     if cached is not None:
+        session.commit()  # end the read transaction
         return cached
     concerns = render.concern_prefixes(
         [query.concern] if query.concern else list(CONCERN_CODES), CONCERN_NAMES
@@ -364,6 +364,7 @@ def query_concerns_json(
         buckets.append(opening[:-1] + ',"groups":[' + figures + "]}")
     body = (render.dumps(head)[:-1] + ',"buckets":[' + ",".join(buckets) + "]}").encode("utf-8")
     _ANSWERS.put(key, body)
+    session.commit()  # end the read transaction (when every figure was rendered already)
     return body
 
 
