@@ -141,7 +141,9 @@ def build_weekly(
         top_concerns.append(
             {"code": c.code, "name": c.name, "count": c.count, "share": c.share, "previous_share": base}
         )
-    emerging = trends.emerging_concerns(session=session, user=user, settings=settings, week=weeks[-1])
+    emerging = trends.emerging_concerns(
+        session=session, user=user, settings=settings, week=weeks[-1], tree=tree
+    )
     scope_units = (
         {scope[1]} | {g[1] for g in tree.descendants(scope) if g[0] == "unit"} if scope != ORG else None
     )

@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from service.tickets.models import Ticket
+from service.tickets.workflow import ACTIVE
 from service.trends import suppression
 from service.trends.tree import ORG, Group, OrgTree
 
-OPEN_STATUSES = ("open", "acknowledged", "in_progress", "waiting")
 METRICS = ("opened", "resolved", "overdue")
 Cell = tuple[str, Group]  # (metric, group); ("rest", unit code) is a unit's directly held branches
 
@@ -35,7 +35,7 @@ def _per_branch(session: Session, start: datetime, end: datetime) -> dict[str, d
             Ticket.resolved_at < end,  # type: ignore[operator]
         ),
         "overdue": select(Ticket.branch_id, count).where(
-            Ticket.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
+            Ticket.status.in_(ACTIVE),  # type: ignore[attr-defined]
             Ticket.due_at < end,
             Ticket.created_at < end,
         ),

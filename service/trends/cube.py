@@ -11,7 +11,7 @@ uncover a hidden cell.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -186,11 +186,3 @@ def metric_names(concerns: Iterable[str]) -> list[str]:
         *(f"s:{c}" for c in SENTIMENT_CODES),
         *(f"r:{c}" for c in RISK_CODES),
     ]
-
-
-def visible(cube: Cube, cells: Iterable[Cell]) -> bool:
-    return not any(cube.is_hidden(c) for c in cells)
-
-
-def counts(cube: Cube, cells: Mapping[str, Cell]) -> dict[str, int]:
-    return {key: cube.value(cell) for key, cell in cells.items()}

@@ -5,7 +5,6 @@ Dependencies: trends → notes, accounts (read); ingest and the label-correction
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -272,16 +271,6 @@ def group_figures(
     return GroupPublic.model_validate(group_dict(cube, period, group, source, kind, concerns))
 
 
-def query_concerns(
-    *, session: Session, user: User, settings: Settings, query: TrendQuery, today: date
-) -> dict[str, Any]:
-    """Answer a trend query from the published figures: per bucket and group, notes, concerns, sentiment
-    and risk, as JSON-ready data in the shape of `TrendsPublic` (dates as ISO strings)."""
-    return json.loads(
-        query_concerns_json(session=session, user=user, settings=settings, query=query, today=today)
-    )
-
-
 # Serialised answers by everything that determines them (the query, K, suppression, the tree with its names,
 # and the snapshot of every month family read): a repeated dashboard query costs two small reads. Any new
 # publication or tree change makes a new key; old ones age out.
@@ -294,7 +283,8 @@ _FIGURES = ByteLRU(max_bytes=64 * 1024 * 1024, max_item=64 * 1024)
 def query_concerns_json(
     *, session: Session, user: User, settings: Settings, query: TrendQuery, today: date
 ) -> bytes:
-    """`query_concerns` serialised as UTF-8 JSON (what the HTTP route sends)."""
+    """Answer a trend query from the published figures: per bucket and group, notes, concerns, sentiment
+    and risk, as UTF-8 JSON in the shape of `TrendsPublic` (what the HTTP route sends)."""
     tree = load_tree(session=session)
     start, end, scope = _check(query, tree, today)
     periods: list[Period] = periods_between(start, end, query.interval)
@@ -381,7 +371,13 @@ def _sum(cube: cubes.Views, cells: list[cubes.Cell]) -> tuple[int, bool]:
 
 
 def emerging_concerns(
-    *, session: Session, user: User, settings: Settings, week: str, rules: emerging.Rules | None = None
+    *,
+    session: Session,
+    user: User,
+    settings: Settings,
+    week: str,
+    rules: emerging.Rules | None = None,
+    tree: OrgTree | None = None,
 ) -> EmergingListPublic:
     """Find concerns whose share rose significantly in a unit this week against its previous weeks.
 
@@ -394,7 +390,7 @@ def emerging_concerns(
     except ValueError:
         raise InvalidTrendQuery("week: must look like 2026-W47 (周格式应为 2026-W47)") from None
     baseline = [monday - timedelta(weeks=i) for i in range(rules.baseline_weeks, 0, -1)]
-    tree = load_tree(session=session)
+    tree = tree or load_tree(session=session)
     units = [ORG, *(g for g in tree.descendants(ORG) if g[0] == "unit")]
     cube = published_cube(
         session=session,

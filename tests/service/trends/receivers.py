@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -47,15 +48,20 @@ class _SMTPServer(socketserver.ThreadingTCPServer):
 
 
 @contextmanager
-def smtp_server() -> Iterator[_SMTPServer]:
-    server = _SMTPServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def _serving(server: Any) -> Iterator[Any]:
+    """Serve `server` on a daemon thread for the block, then shut it down."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield server
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def smtp_server() -> Iterator[_SMTPServer]:
+    with _serving(_SMTPServer()) as server:
+        yield server
 
 
 class _RobotHandler(BaseHTTPRequestHandler):
@@ -88,10 +94,5 @@ def robot_server() -> Iterator[HTTPServer]:
     server = HTTPServer(("127.0.0.1", 0), _RobotHandler)
     server.received = []  # type: ignore[attr-defined]
     server.invalid = 0  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with _serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
